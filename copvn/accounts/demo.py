@@ -1,0 +1,68 @@
+"""`copvn demo`: a realistic province and one user per role, so that a newcomer can click through."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyotp
+from django.db import transaction
+from django.utils import timezone
+
+from copvn.audit.services import record
+from copvn.orgs.models import Organisation
+from copvn.orgs.services import load_file
+
+from .models import User
+from .roles import ROLES
+from .second_factor import new_secret, provisioning_uri
+from .services import generated_password
+
+SEED = Path(__file__).resolve().parent.parent / "orgs" / "data" / "khanh-hoa.json"
+
+# role -> (username, family and middle names, given name, organisation code)
+PEOPLE = {
+    "intake_officer": ("tiepnhan", "Nguyễn Thị", "Hoa", "trung-tam-tiep-nhan-kh"),
+    "analyst": ("phantich", "Trần Văn", "Minh", "trung-tam-tiep-nhan-kh"),
+    "senior_analyst": ("phantichchinh", "Lê Thị", "Thu", "trung-tam-tiep-nhan-kh"),
+    "legal_officer": ("phapche", "Phạm Quốc", "Bảo", "skhcn-kh"),
+    "police_liaison": ("congan", "Võ Đức", "Thắng", "pa05-kh"),
+    "child_services_liaison": ("baovetreem", "Đặng Thị", "Lan", "syt-kh"),
+    "agency_focal_point": ("sogiaoduc", "Huỳnh Văn", "Nam", "sgddt-kh"),
+    "press_editor": ("bientap", "Bùi Thị", "Ngọc", "bao-ptth-kh"),
+    "platform_liaison": ("nentang", "Ngô Minh", "Khoa", "vng-zalo"),
+    "auditor": ("kiemtoan", "Đỗ Thanh", "Tâm", "stp-kh"),
+    "admin": ("quantri", "Trương Công", "Hải", "skhcn-kh"),
+}
+
+
+class DemoRefused(Exception):
+    pass
+
+
+def fill(force: bool = False) -> list[dict]:
+    if User.objects.exists() and not force:
+        raise DemoRefused("the database already has users; copvn demo fills an empty database (use --force to add)")
+    if not Organisation.objects.filter(code="tinh-khanh-hoa").exists():
+        load_file(SEED)
+    with transaction.atomic():
+        return [_person(role) for role in ROLES]
+
+
+def _person(role: str) -> dict:
+    username, family, given, org_code = PEOPLE[role]
+    password = generated_password()
+    user, _created = User.objects.update_or_create(
+        username=username,
+        defaults={"role": role, "last_name": family, "first_name": given,
+                  "organisation": Organisation.objects.get(code=org_code), "is_active": True},
+    )
+    user.set_password(password)
+    row = {"role": role, "username": username, "password": password, "organisation": org_code}
+    if ROLES[role].needs_second_factor:
+        user.totp_secret, user.totp_confirmed_at, user.totp_last_step = new_secret(), timezone.now(), 0
+        row["totp_secret"] = user.totp_secret
+        row["totp_uri"] = provisioning_uri(user, user.totp_secret)
+        row["totp_now"] = pyotp.TOTP(user.totp_secret).now()
+    user.save()
+    record("users.create", obj=user, reason="copvn demo", data={"role": role})
+    return row

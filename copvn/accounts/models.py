@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .roles import get_role, role_choices
+
+
+class User(AbstractUser):
+    role = models.CharField(_("vai trò"), max_length=40, choices=role_choices())
+    organisation = models.ForeignKey(
+        "orgs.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="users",
+        verbose_name=_("cơ quan, tổ chức"),
+    )
+    phone = models.CharField(_("điện thoại"), max_length=40, blank=True)
+    # Second factor (TOTP, RFC 6238). The secret is only shown once, at enrolment.
+    totp_secret = models.CharField(max_length=64, blank=True)
+    totp_confirmed_at = models.DateTimeField(null=True, blank=True)
+    totp_last_step = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("người dùng")
+        ordering = ["username"]
+
+    @property
+    def role_info(self):
+        return get_role(self.role) if self.role else None
+
+    @property
+    def needs_second_factor(self) -> bool:
+        return bool(self.role) and get_role(self.role).needs_second_factor
+
+    @property
+    def has_second_factor(self) -> bool:
+        return bool(self.totp_secret and self.totp_confirmed_at)

@@ -1,0 +1,72 @@
+"""Roles (BRIEF §2) and what each may do. Deny by default: a capability lists every role that has it.
+
+Role codes are storage keys: never rename one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Role:
+    code: str
+    label: object
+    # Roles that see case content must sign in with a second factor.
+    needs_second_factor: bool
+    # "all": sees every organisation's items; "own": only its own organisation's (and its units').
+    scope: str
+
+
+ROLES: dict[str, Role] = {
+    r.code: r
+    for r in [
+        Role("intake_officer", _("Cán bộ tiếp nhận"), True, "all"),
+        Role("analyst", _("Chuyên viên phân tích"), True, "all"),
+        Role("senior_analyst", _("Chuyên viên phân tích chính"), True, "all"),
+        Role("legal_officer", _("Cán bộ pháp chế / yêu cầu gỡ bỏ"), True, "all"),
+        Role("police_liaison", _("Đầu mối công an"), True, "all"),
+        Role("child_services_liaison", _("Đầu mối bảo vệ trẻ em / 111"), True, "all"),
+        Role("agency_focal_point", _("Đầu mối cơ quan, đơn vị"), False, "own"),
+        Role("press_editor", _("Biên tập viên cơ quan báo chí"), True, "own"),
+        Role("platform_liaison", _("Đầu mối nền tảng / ISP"), False, "own"),
+        Role("auditor", _("Kiểm toán viên"), True, "all"),
+        Role("admin", _("Quản trị hệ thống"), True, "all"),
+    ]
+}
+
+STAFF_ROLES = frozenset(ROLES)
+CASE_ROLES = frozenset(
+    {"intake_officer", "analyst", "senior_analyst", "legal_officer", "police_liaison", "child_services_liaison"}
+)
+
+# capability -> roles that hold it. Anything not listed here is denied.
+CAPABILITIES: dict[str, frozenset[str]] = {
+    "home": STAFF_ROLES,
+    "orgs.view": STAFF_ROLES,
+    "orgs.manage": frozenset({"admin"}),
+    "users.manage": frozenset({"admin"}),
+    "taxonomy.view": STAFF_ROLES,
+    "taxonomy.manage": frozenset({"admin"}),
+    "audit.view": frozenset({"auditor", "admin"}),
+}
+
+
+def role_choices() -> list[tuple[str, object]]:
+    return [(r.code, r.label) for r in ROLES.values()]
+
+
+def has_capability(role: str | None, capability: str) -> bool:
+    if capability not in CAPABILITIES:
+        raise KeyError(f"unknown capability {capability!r}")
+    return role in CAPABILITIES[capability]
+
+
+def get_role(code: str) -> Role:
+    try:
+        return ROLES[code]
+    except KeyError:
+        known = ", ".join(ROLES)
+        raise ValueError(f"unknown role {code!r}; known roles: {known}") from None

@@ -1,0 +1,160 @@
+"""`copvn`: the one command-line entry point for operators and scripts.
+
+Commands print machine-readable output on stdout and diagnostics on stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import click
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "copvn.settings")
+    from copvn.config import ConfigError
+
+    try:
+        import django
+
+        django.setup()
+    except ConfigError as exc:
+        raise click.ClickException(f"configuration: {exc}") from None
+
+
+def check_database() -> None:
+    """Fail early with a clear message when the database cannot be reached."""
+    from django.db import connection
+    from django.db.utils import OperationalError
+
+    try:
+        connection.ensure_connection()
+    except OperationalError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise click.ClickException(f"cannot connect to the database: {first}") from None
+
+
+def migrate(verbosity: int = 0) -> None:
+    from django.core.management import call_command
+
+    check_database()
+    call_command("migrate", interactive=False, verbosity=verbosity)
+
+
+@click.group()
+@click.version_option(package_name="copvn")
+def main():
+    """copvn: protecting children online. See docs/cli.md."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int, help="Web request threads.")
+@click.option("--worker/--no-worker", default=True, show_default=True, help="Also run a background worker.")
+def serve(host, port, threads, worker):
+    """Migrate, create the first administrator if none, start a worker and serve the web app."""
+    from copvn import server
+
+    server.ensure_port_free(host, port)
+    setup_django()
+    migrate()
+    from copvn.accounts.bootstrap import ensure_first_admin
+
+    created = ensure_first_admin()
+    if created:
+        username, password = created
+        click.echo(f"First administrator created: username {username!r}, password {password!r}", err=True)
+        click.echo("You will set up the second factor (an authenticator app) at first sign-in.", err=True)
+    server.run(host, port, threads, with_worker=worker)
+
+
+@main.command()
+@click.option("--queues", default="*", show_default=True, help="Comma-separated queue names, * for all.")
+@click.option("--interval", default=1.0, show_default=True, type=float, help="Seconds between polls when idle.")
+@click.option("--batch", is_flag=True, help="Run what is queued, then exit.")
+@click.option("--max-tasks", type=int, default=None, help="Exit after this many tasks.")
+def worker(queues, interval, batch, max_tasks):
+    """Run a background worker (several may run against one PostgreSQL database)."""
+    setup_django()
+    check_database()
+    from copvn.jobs.worker import run
+
+    run(queues=queues, interval=interval, batch=batch, max_tasks=max_tasks)
+
+
+@main.command("migrate")
+def migrate_command():
+    """Apply database migrations."""
+    setup_django()
+    migrate(verbosity=1)
+
+
+@main.command("load-orgs")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def load_orgs(path):
+    """Load an organisation file (CSV or JSON): all or nothing."""
+    setup_django()
+    check_database()
+    from copvn.orgs.loader import OrgFileError
+    from copvn.orgs.services import load_file
+
+    try:
+        result = load_file(path)
+    except OrgFileError as exc:
+        for line, reason in exc.problems:
+            click.echo(f"{path}:{line}: {reason}", err=True)
+        raise click.ClickException(f"{len(exc.problems)} problem(s); nothing was changed") from None
+    click.echo(json.dumps({"created": result.created, "updated": result.updated}))
+
+
+@main.group()
+def audit():
+    """The tamper-evident audit log."""
+
+
+@audit.command("verify")
+def audit_verify():
+    """Check the whole hash chain; name the first broken entry."""
+    setup_django()
+    check_database()
+    from copvn.audit.services import verify_chain
+
+    report = verify_chain()
+    click.echo(json.dumps({"ok": report.ok, "checked": report.checked, "first_broken_seq": report.first_broken_seq,
+                           "problem": report.problem, "head_hash": report.head_hash}))
+    if not report.ok:
+        click.echo(f"audit chain broken at entry {report.first_broken_seq}: {report.problem}", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--force", is_flag=True, help="Add demo users even when the database already has users.")
+def demo(force):
+    """Fill an empty database with a realistic province and a user for every role (passwords printed)."""
+    setup_django()
+    migrate()
+    from copvn.accounts.demo import DemoRefused, fill
+
+    try:
+        users = fill(force=force)
+    except DemoRefused as exc:
+        raise click.ClickException(str(exc)) from None
+    for row in users:
+        click.echo(json.dumps(row, ensure_ascii=False))
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def manage(args):
+    """Run a Django management command (for operators: createcachetable, shell, dbshell…)."""
+    setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["copvn manage", *args])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,136 @@
+"""The one settings module. Everything comes from the environment (see docs/configuration.md)."""
+
+from pathlib import Path
+
+from django.utils.translation import gettext_lazy as _
+
+from copvn import config
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = config.data_dir()
+
+PRODUCTION = config.env_bool("COPVN_PRODUCTION", False)
+DEBUG = config.env_bool("COPVN_DEBUG", False)
+if PRODUCTION and DEBUG:
+    raise config.ConfigError("COPVN_DEBUG cannot be on when COPVN_PRODUCTION is on")
+
+SECRET_KEY = config.secret_key(PRODUCTION, DATA_DIR)
+ALLOWED_HOSTS = config.env_list("COPVN_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"])
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise config.ConfigError("COPVN_ALLOWED_HOSTS is required when COPVN_PRODUCTION is on")
+CSRF_TRUSTED_ORIGINS = config.env_list("COPVN_CSRF_TRUSTED_ORIGINS", [])
+
+DATABASES = {"default": config.database(config.env_str("DATABASE_URL"), DATA_DIR)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
+    "copvn.core",
+    "copvn.audit",
+    "copvn.orgs",
+    "copvn.accounts",
+    "copvn.taxonomy",
+    "copvn.jobs",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "copvn.accounts.middleware.SecondFactorMiddleware",
+    "copvn.core.access.AccessMiddleware",
+]
+
+ROOT_URLCONF = "copvn.urls"
+WSGI_APPLICATION = "copvn.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "copvn.core.context.navigation",
+            ],
+        },
+    }
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Vietnamese first, English available; Vietnam's time zone.
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+WHITENOISE_USE_FINDERS = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Sessions and cookies: secure by default in production; short staff sessions.
+SESSION_COOKIE_AGE = config.env_int("COPVN_SESSION_SECONDS", 8 * 3600, minimum=300)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+SECURE_COOKIES = config.env_bool("COPVN_SECURE_COOKIES", PRODUCTION)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+LANGUAGE_COOKIE_SECURE = SECURE_COOKIES
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Behind a reverse proxy: trust its X-Forwarded-Proto/-Host/-For (see docs/operations.md).
+BEHIND_PROXY = config.env_bool("COPVN_BEHIND_PROXY", False)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
+
+# Sign-in throttling: failures allowed per account and per address within the window.
+LOGIN_FAILURES_PER_ACCOUNT = config.env_int("COPVN_LOGIN_FAILURES_PER_ACCOUNT", 5, minimum=1)
+LOGIN_FAILURES_PER_ADDRESS = config.env_int("COPVN_LOGIN_FAILURES_PER_ADDRESS", 20, minimum=1)
+LOGIN_WINDOW_SECONDS = config.env_int("COPVN_LOGIN_WINDOW_SECONDS", 900, minimum=1)
+
+# Background workers: a running task whose worker has not beaten its heart for this long is retried.
+WORKER_LEASE_SECONDS = config.env_int("COPVN_WORKER_LEASE_SECONDS", 60, minimum=2)
+WORKER_MAX_ATTEMPTS = config.env_int("COPVN_WORKER_MAX_ATTEMPTS", 5, minimum=1)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": config.env_str("COPVN_LOG_LEVEL", "INFO").upper()},
+}

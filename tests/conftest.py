@@ -1,0 +1,68 @@
+import datetime as dt
+import os
+
+import pyotp
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made there are synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from copvn.accounts.roles import ROLES  # noqa: E402
+
+PASSWORD = "mật-khẩu-thử-nghiệm-2026"
+
+
+@pytest.fixture
+def make_org(db):
+    from copvn.orgs.models import Organisation
+
+    counter = iter(range(10_000))
+
+    def make(code=None, kind="department", parent=None, valid_from=dt.date(2021, 1, 1), valid_until=None, **extra):
+        n = next(counter)
+        code = code or f"org-{n}"
+        return Organisation.objects.create(
+            code=code, name=extra.pop("name", f"Đơn vị {code}"), short_name=extra.pop("short_name", code.upper()),
+            kind=kind, parent=parent, valid_from=valid_from, valid_until=valid_until, **extra,
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_user(db, make_org):
+    from copvn.accounts.models import User
+
+    def make(role, username=None, organisation=None, enrolled=True):
+        if organisation is None and ROLES[role].scope == "own":
+            organisation = make_org(kind="platform" if role == "platform_liaison" else "department")
+        user = User.objects.create_user(username or f"u-{role}", password=PASSWORD, role=role,
+                                        organisation=organisation)
+        if enrolled and ROLES[role].needs_second_factor:
+            user.totp_secret = pyotp.random_base32()
+            user.totp_confirmed_at = dt.datetime.now(dt.UTC)
+            user.save()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def signed_in(client):
+    """A client signed in as `user` with the second factor passed, as after a real sign-in."""
+    from copvn.accounts.second_factor import SESSION_KEY
+
+    def sign_in(user):
+        client.force_login(user)
+        session = client.session
+        session[SESSION_KEY] = True
+        session.save()
+        return client
+
+    return sign_in
+
+
+def totp_now(user, offset_steps=0):
+    import time
+
+    return pyotp.TOTP(user.totp_secret).at(time.time() + 30 * offset_steps)
