@@ -54,7 +54,8 @@ def main():
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int, help="Web request threads.")
 @click.option("--worker/--no-worker", default=True, show_default=True, help="Also run a background worker.")
-def serve(host, port, threads, worker):
+@click.option("--demo", is_flag=True, help="On an empty database, first fill in the demo province and users.")
+def serve(host, port, threads, worker, demo):
     """Migrate, create the first administrator if none, start a worker and serve the web app."""
     from copvn import server
 
@@ -62,7 +63,10 @@ def serve(host, port, threads, worker):
     setup_django()
     migrate()
     from copvn.accounts.bootstrap import ensure_first_admin
+    from copvn.accounts.models import User
 
+    if demo and not User.objects.exists():
+        print_demo_users()
     created = ensure_first_admin()
     if created:
         username, password = created
@@ -136,6 +140,10 @@ def demo(force):
     """Fill an empty database with a realistic province and a user for every role (passwords printed)."""
     setup_django()
     migrate()
+    print_demo_users(force=force, err=False)
+
+
+def print_demo_users(force: bool = False, err: bool = True) -> None:
     from copvn.accounts.demo import DemoRefused, fill
 
     try:
@@ -143,7 +151,7 @@ def demo(force):
     except DemoRefused as exc:
         raise click.ClickException(str(exc)) from None
     for row in users:
-        click.echo(json.dumps(row, ensure_ascii=False))
+        click.echo(json.dumps(row, ensure_ascii=False), err=err)
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})

@@ -2,8 +2,6 @@
 
 from pathlib import Path
 
-from django.utils.translation import gettext_lazy as _
-
 from copvn import config
 
 BASE_DIR = Path(__file__).resolve().parent

@@ -66,3 +66,45 @@ def totp_now(user, offset_steps=0):
     import time
 
     return pyotp.TOTP(user.totp_secret).at(time.time() + 30 * offset_steps)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Tests check behaviour, not the cost of PBKDF2: a fast hasher keeps the suite quick."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+_audit_triggers_off = False
+
+
+def _set_audit_triggers(on: bool):
+    import importlib
+
+    from django.db import connection
+
+    triggers = importlib.import_module("copvn.audit.migrations.0002_append_only_triggers")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ALTER TABLE audit_auditevent {'ENABLE' if on else 'DISABLE'} TRIGGER USER")
+        else:
+            for statement in triggers.SQLITE if on else triggers.SQLITE_REVERSE:
+                cursor.execute(statement)
+
+
+@pytest.fixture(autouse=True)
+def _restore_audit_triggers(request, django_db_blocker):
+    """Tests run with the append-only triggers on; see `flushable_audit` for why they may be off in between."""
+    global _audit_triggers_off
+    if _audit_triggers_off:
+        with django_db_blocker.unblock():
+            _set_audit_triggers(True)
+        _audit_triggers_off = False
+
+
+@pytest.fixture
+def flushable_audit(transactional_db):
+    """A transactional test ends by emptying every table, which the audit triggers refuse: lift them for that."""
+    global _audit_triggers_off
+    yield
+    _set_audit_triggers(False)
+    _audit_triggers_off = True

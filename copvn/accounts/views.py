@@ -5,8 +5,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from copvn.core.paging import page_of
 from copvn.core.access import public, requires
+from copvn.core.paging import page_of
 
 from . import second_factor, services
 from .forms import CodeForm, LoginForm, UserForm

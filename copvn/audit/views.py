@@ -8,8 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from copvn.core.paging import page_of
 from copvn.core.access import requires
+from copvn.core.paging import page_of
 
 from .models import AuditEvent
 from .services import record, verify_chain

@@ -9,9 +9,9 @@ from __future__ import annotations
 import functools
 import logging
 
-from django.core.exceptions import PermissionDenied
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 
 from copvn.accounts.roles import CAPABILITIES, has_capability
 

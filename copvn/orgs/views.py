@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from copvn.audit.models import AuditEvent
-from copvn.core.paging import page_of
 from copvn.core.access import requires, user_can
+from copvn.core.paging import page_of
 
 from . import services
 from .forms import OrganisationForm

@@ -1,0 +1,71 @@
+"""End to end in Debian's headless Chromium, driven by Playwright."""
+
+import shutil
+
+import pyotp
+import pytest
+
+from .conftest import PASSWORD
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic"]
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def page():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+        yield context.new_page()
+        browser.close()
+
+
+def test_an_administrator_signs_in_with_a_second_factor_creates_an_organisation_and_sees_it_audited(
+        page, live_server, make_user, flushable_audit):
+    admin = make_user("admin", username="quantri")
+    page.goto(f"{live_server.url}/")
+    page.get_by_label("Tên đăng nhập").fill("quantri")
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url("**/login/second-factor/**")
+    page.get_by_label("Mã xác thực 6 số").fill(pyotp.TOTP(admin.totp_secret).now())
+    page.get_by_role("button", name="Xác nhận").click()
+    page.wait_for_url(f"{live_server.url}/")
+    assert "Xin chào" in page.locator("h1").inner_text()
+
+    page.get_by_role("navigation", name="Điều hướng chính").get_by_role("link", name="Cơ quan, tổ chức").click()
+    page.get_by_role("link", name="Thêm cơ quan, tổ chức").click()
+    page.locator("#id_code").fill("truong-thcs-thai-nguyen")
+    page.locator("#id_name").fill("Trường THCS Thái Nguyên")
+    page.get_by_label("Tên viết tắt").fill("THCS-TN")
+    page.get_by_label("Loại").select_option("school")
+    page.locator("#id_valid_from").fill("2025-07-01")
+    page.get_by_role("button", name="Lưu").click()
+    assert page.locator("h1").inner_text() == "Trường THCS Thái Nguyên"
+
+    page.get_by_role("link", name="Nhật ký kiểm toán").click()
+    row = page.locator("table.audit tbody tr").first
+    assert "orgs.create" in row.inner_text() and "Trường THCS Thái Nguyên" in row.inner_text()
+    page.get_by_role("button", name="Kiểm tra tính toàn vẹn").click()
+    assert "Chuỗi nhật ký toàn vẹn" in page.locator(".messages").inner_text()
+
+
+def test_the_sign_in_page_works_by_keyboard_and_switches_to_english(page, live_server, flushable_audit):
+    page.goto(f"{live_server.url}/login/")
+    page.keyboard.type("khong-co-ai")  # the username field has the focus on arrival
+    page.keyboard.press("Tab")
+    page.keyboard.type("sai-mat-khau")
+    page.keyboard.press("Enter")
+    assert page.get_by_role("alert").inner_text() == "Tên đăng nhập hoặc mật khẩu không đúng."
+    page.locator("a.skip").focus()
+    assert page.locator("a.skip").bounding_box()["x"] >= 0  # the skip link shows itself when focused
+    page.get_by_label("Ngôn ngữ").select_option("en")
+    page.get_by_role("button", name="Đổi").click()
+    assert page.get_by_role("heading", name="Sign in").is_visible()
+    page.set_viewport_size({"width": 375, "height": 700})
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")

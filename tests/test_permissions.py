@@ -1,0 +1,122 @@
+"""The permission matrix: every role against every view that exists, allowed or denied.
+
+The table below is written by hand from BRIEF §2, not derived from the code. A view added without a row
+here fails `test_every_view_is_in_the_matrix`.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from copvn.accounts.roles import ROLES
+from copvn.taxonomy.models import Category
+
+ALL = set(ROLES)
+ADMIN = {"admin"}
+AUDIT = {"auditor", "admin"}
+PUBLIC = "public"
+
+# view name -> (HTTP method used to probe, roles allowed or PUBLIC)
+MATRIX = {
+    "health": ("get", PUBLIC),
+    "set_language": ("post", PUBLIC),
+    "accounts:login": ("get", PUBLIC),
+    "accounts:second_factor": ("get", PUBLIC),
+    "accounts:enrol": ("get", PUBLIC),
+    "accounts:logout": ("post", PUBLIC),
+    "home": ("get", ALL),
+    "orgs:list": ("get", ALL),
+    "orgs:detail": ("get", ALL),
+    "orgs:create": ("get", ADMIN),
+    "orgs:edit": ("get", ADMIN),
+    "taxonomy:list": ("get", ALL),
+    "taxonomy:create": ("get", ADMIN),
+    "taxonomy:edit": ("get", ADMIN),
+    "accounts:user_list": ("get", ADMIN),
+    "accounts:user_create": ("get", ADMIN),
+    "accounts:user_edit": ("get", ADMIN),
+    "accounts:user_reset": ("post", ADMIN),
+    "audit:list": ("get", AUDIT),
+    "audit:export": ("get", AUDIT),
+    "audit:verify": ("post", AUDIT),
+}
+
+
+def all_view_names(resolver=None, prefix=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+            yield from all_view_names(pattern, namespace)
+        elif isinstance(pattern, URLPattern):
+            yield f"{prefix}{pattern.name}"
+
+
+def url_for(name, user, make_org):
+    from django.urls import reverse
+
+    if name in {"orgs:detail", "orgs:edit"}:
+        org = user.organisation if user is not None and user.organisation else make_org()
+        return reverse(name, args=[org.pk])
+    if name in {"accounts:user_edit", "accounts:user_reset"}:
+        return reverse(name, args=[user.pk if user else 1])
+    if name == "taxonomy:edit":
+        return reverse(name, args=[Category.objects.first().code])
+    return reverse(name)
+
+
+def test_every_view_is_in_the_matrix():
+    assert set(all_view_names()) == set(MATRIX)
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_role_against_view(role, name, client, make_user, make_org, signed_in):
+    method, allowed = MATRIX[name]
+    user = make_user(role)
+    signed_in(user)
+    response = getattr(client, method)(url_for(name, user, make_org))
+    if allowed == PUBLIC or role in allowed:
+        assert response.status_code in (200, 302), f"{role} should reach {name}, got {response.status_code}"
+        assert not (response.status_code == 302 and response.url.startswith("/login/?")), f"{role} bounced from {name}"
+    else:
+        assert response.status_code == 403, f"{role} must be denied {name}, got {response.status_code}"
+
+
+@pytest.mark.parametrize("name", sorted(n for n, (_, allowed) in MATRIX.items() if allowed != PUBLIC))
+def test_anonymous_is_sent_to_sign_in(name, client, make_org, db):
+    method, _ = MATRIX[name]
+    response = getattr(client, method)(url_for(name, None, make_org))
+    assert response.status_code == 302 and response.url.startswith("/login/?next=")
+
+
+def test_a_platform_liaison_cannot_open_another_organisation(client, make_user, make_org, signed_in):
+    liaison = make_user("platform_liaison")
+    other = make_org("khac", kind="platform")
+    signed_in(liaison)
+    assert client.get(f"/orgs/{other.pk}/").status_code == 404
+    assert client.get(f"/orgs/{liaison.organisation.pk}/").status_code == 200
+    listing = client.get("/orgs/").content.decode()
+    assert other.name not in listing and liaison.organisation.name in listing
+
+
+def test_an_agency_focal_point_sees_its_own_units_only(client, make_user, make_org, signed_in):
+    agency = make_org("so-gd")
+    school = make_org("truong", kind="school", parent=agency)
+    elsewhere = make_org("so-yt")
+    signed_in(make_user("agency_focal_point", organisation=agency))
+    assert client.get(f"/orgs/{school.pk}/").status_code == 200
+    assert client.get(f"/orgs/{elsewhere.pk}/").status_code == 404
+
+
+def test_a_view_without_an_access_rule_is_refused_to_everyone(rf, make_user):
+    from django.core.exceptions import PermissionDenied
+
+    from copvn.core.access import AccessMiddleware
+
+    def undeclared(request):
+        raise AssertionError("must not run")
+
+    request = rf.get("/")
+    request.user = make_user("admin")
+    with pytest.raises(PermissionDenied):
+        AccessMiddleware(lambda r: None).process_view(request, undeclared, (), {})

@@ -1,0 +1,66 @@
+import signal
+import socket
+import subprocess
+import sys
+
+from .processes import ROOT, copvn, own_database, python, wait_for
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_serve_starts_everything_and_ctrl_c_stops_the_whole_tree(tmp_path):
+    import urllib.request
+
+    port = free_port()
+    with own_database(tmp_path) as env:
+        serve = subprocess.Popen([sys.executable, "-m", "copvn.cli", "serve", "--port", str(port)], env=env, cwd=ROOT,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            def healthy():
+                try:
+                    return urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).status == 200
+                except OSError:
+                    return False
+
+            wait_for(healthy, timeout=90, what="copvn serve to answer")
+            marker = tmp_path / "marker"
+            python(f"from tests.worker_tasks import write_marker as t; t.enqueue({str(marker)!r})", env)
+            wait_for(marker.exists, timeout=60, what="the worker started by serve to run a task")
+            children = subprocess.run(["pgrep", "-P", str(serve.pid)], capture_output=True, text=True).stdout.split()
+            assert children, "serve runs its worker as a child process"
+            busy = copvn("serve", "--port", str(port), env=env, check=False)
+            assert busy.returncode != 0 and f"port {port} on 127.0.0.1 is already in use" in busy.stderr
+            serve.send_signal(signal.SIGINT)
+            out, err = serve.communicate(timeout=60)
+        finally:
+            if serve.poll() is None:
+                serve.kill()
+        assert serve.returncode == 0, err
+        assert "First administrator created: username 'quantri'" in err
+        assert "copvn stopped." in err
+    for pid in children:
+        assert subprocess.run(["kill", "-0", pid], capture_output=True).returncode != 0, "the worker outlived serve"
+
+
+def test_a_broken_database_url_is_named_clearly(tmp_path):
+    with own_database(tmp_path) as env:
+        env["DATABASE_URL"] = "mysql://root@localhost/copvn"
+        result = copvn("migrate", env=env, check=False)
+        assert result.returncode == 1 and "unsupported scheme 'mysql'" in result.stderr
+        assert "Traceback" not in result.stderr
+        env["DATABASE_URL"] = "postgres://copvn:secret@127.0.0.1:1/copvn"
+        result = copvn("migrate", env=env, check=False)
+        assert result.returncode == 1 and "cannot connect to the database" in result.stderr
+        assert "secret" not in result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    with own_database(tmp_path) as env:
+        env.update(COPVN_PRODUCTION="1", COPVN_ALLOWED_HOSTS="copvn.example.vn")
+        env.pop("COPVN_SECRET_KEY", None)
+        result = copvn("migrate", env=env, check=False)
+        assert result.returncode == 1 and "COPVN_SECRET_KEY is required" in result.stderr
