@@ -114,6 +114,31 @@ def load_orgs(path):
     click.echo(json.dumps({"created": result.created, "updated": result.updated}))
 
 
+@main.command("import-reports")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def import_reports_command(path):
+    """Import reports from CSV or JSON Lines, row by row; bad rows are reported and skipped."""
+    setup_django()
+    check_database()
+    from pathlib import Path
+
+    from django.db import transaction
+
+    from copvn.audit.services import record
+    from copvn.intake.importer import import_reports
+
+    result = import_reports(Path(path).read_bytes(), Path(path).name)
+    with transaction.atomic():
+        record("report.import", reason=Path(path).name,
+               data={"created": len(result.created), "repeated": len(result.repeated), "errors": len(result.errors)})
+    for line, reason in result.errors:
+        click.echo(f"{path}:{line}: {reason}", err=True)
+    click.echo(json.dumps({"created": len(result.created), "repeated": len(result.repeated),
+                           "errors": len(result.errors), "references": result.created}))
+    if result.errors:
+        sys.exit(1)
+
+
 @main.group()
 def audit():
     """The tamper-evident audit log."""

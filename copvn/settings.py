@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "copvn.accounts",
     "copvn.taxonomy",
     "copvn.jobs",
+    "copvn.cases",
+    "copvn.intake",
 ]
 
 MIDDLEWARE = [
@@ -125,6 +127,19 @@ LOGIN_WINDOW_SECONDS = config.env_int("COPVN_LOGIN_WINDOW_SECONDS", 900, minimum
 # Background workers: a running task whose worker has not beaten its heart for this long is retried.
 WORKER_LEASE_SECONDS = config.env_int("COPVN_WORKER_LEASE_SECONDS", 60, minimum=2)
 WORKER_MAX_ATTEMPTS = config.env_int("COPVN_WORKER_MAX_ATTEMPTS", 5, minimum=1)
+
+# Intake: uploads, urgency, the public form's limit per sender address.
+MAX_UPLOAD_BYTES = config.env_int("COPVN_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, minimum=1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * MAX_UPLOAD_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
+URGENT_HOURS = config.env_int("COPVN_URGENT_HOURS", 12, minimum=1)
+PUBLIC_REPORTS_PER_HOUR = config.env_int("COPVN_PUBLIC_REPORTS_PER_HOUR", 10, minimum=1)
+
+# Capture of reported URLs through the locked-down fetcher (copvn.detect.fetch).
+CAPTURE_MAX_BYTES = config.env_int("COPVN_CAPTURE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+CAPTURE_TIMEOUT_SECONDS = config.env_int("COPVN_CAPTURE_TIMEOUT_SECONDS", 20, minimum=1)
+CAPTURE_SCREENSHOTS = config.env_bool("COPVN_CAPTURE_SCREENSHOTS", True)
+FETCH_ALLOW_NETWORKS = config.env_list("COPVN_FETCH_ALLOW_NETWORKS", [])
 
 LOGGING = {
     "version": 1,

@@ -108,3 +108,34 @@ def flushable_audit(transactional_db):
     yield
     _set_audit_triggers(False)
     _audit_triggers_off = True
+
+
+def png_bytes(width=40, height=30, colour=(200, 30, 30)):
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def make_case(db):
+    """A case as intake makes it: a report with a URL and a screenshot, and a finished capture with evidence."""
+    from copvn.cases.models import Artefact, Capture
+    from copvn.core.blobs import EVIDENCE
+    from copvn.intake.services import ReportInput, submit
+
+    def make(url="https://www.facebook.com/groups/1/posts/2", **extra):
+        data = ReportInput(channel="hotline_111", urls=[url], description="Có người nhắn tin dụ dỗ học sinh",
+                           uploads=[(png_bytes(colour=extra.pop("colour", (1, 2, 3))), "anh.png")], **extra)
+        report, _created = submit(data)
+        case_url = report.case.urls.get()
+        capture = Capture.objects.create(case_url=case_url, requested_url=url, status="done", final_url=url)
+        body = b"<html><title>x</title></html>"
+        Artefact.objects.create(capture=capture, kind="html", sha256=EVIDENCE.store(body), stored_path=EVIDENCE.store(body),
+                                size=len(body), component="test")
+        return report.case
+
+    return make

@@ -14,6 +14,11 @@ ALL = set(ROLES)
 ADMIN = {"admin"}
 AUDIT = {"auditor", "admin"}
 PUBLIC = "public"
+NOTHING = "nothing"  # the API's root: ninja's docs page is switched off, so it answers 404 to everyone
+API = "api"  # authenticated by partner API keys, not by staff sessions: see test_the_api_ignores_staff_sessions
+CASES = {"intake_officer", "analyst", "senior_analyst", "legal_officer", "auditor"}
+ENTER = {"intake_officer", "analyst", "senior_analyst"}
+MEDIA = {"intake_officer", "analyst", "senior_analyst"}
 
 # view name -> (HTTP method used to probe, roles allowed or PUBLIC)
 MATRIX = {
@@ -38,6 +43,22 @@ MATRIX = {
     "audit:list": ("get", AUDIT),
     "audit:export": ("get", AUDIT),
     "audit:verify": ("post", AUDIT),
+    "intake:public_report": ("get", PUBLIC),
+    "intake:status": ("get", PUBLIC),
+    "intake:staff_new": ("get", ENTER),
+    "intake:import": ("get", {"intake_officer", "senior_analyst"}),
+    "cases:list": ("get", CASES),
+    "cases:detail": ("get", CASES),
+    "cases:media": ("get", MEDIA),
+    "cases:reveal": ("post", MEDIA),
+    "cases:artefact": ("get", CASES),
+    "apikeys:list": ("get", ADMIN),
+    "apikeys:revoke": ("post", ADMIN),
+    "api:openapi-json": ("get", PUBLIC),
+    "api:create_report": ("post", API),
+    "api:create_batch": ("post", API),
+    "api:get_report": ("get", API),
+    "api:api-root": ("get", NOTHING),
 }
 
 
@@ -51,8 +72,21 @@ def all_view_names(resolver=None, prefix=""):
             yield f"{prefix}{pattern.name}"
 
 
-def url_for(name, user, make_org):
+def url_for(name, user, make_org, case=None):
     from django.urls import reverse
+
+    if name.startswith("cases:") and name != "cases:list":
+        upload = case.reports.first().uploads.first()
+        artefact = case.urls.first().captures.first().artefacts.first()
+        args = {"cases:detail": [case.reference], "cases:media": [case.reference, upload.pk],
+                "cases:reveal": [case.reference, upload.pk], "cases:artefact": [case.reference, artefact.pk]}[name]
+        return reverse(name, args=args)
+    if name == "apikeys:revoke":
+        from copvn.intake.keys import issue
+
+        return reverse(name, args=[issue(make_org(kind="platform"), "k", "normal")[0].pk])
+    if name == "api:get_report":
+        return reverse(name, args=["PA-22222-22222"])
 
     if name in {"orgs:detail", "orgs:edit"}:
         org = user.organisation if user is not None and user.organisation else make_org()
@@ -70,22 +104,26 @@ def test_every_view_is_in_the_matrix():
 
 @pytest.mark.parametrize("role", sorted(ROLES))
 @pytest.mark.parametrize("name", sorted(MATRIX))
-def test_role_against_view(role, name, client, make_user, make_org, signed_in):
+def test_role_against_view(role, name, client, make_user, make_org, make_case, signed_in):
     method, allowed = MATRIX[name]
     user = make_user(role)
     signed_in(user)
-    response = getattr(client, method)(url_for(name, user, make_org))
-    if allowed == PUBLIC or role in allowed:
-        assert response.status_code in (200, 302), f"{role} should reach {name}, got {response.status_code}"
+    response = getattr(client, method)(url_for(name, user, make_org, make_case()))
+    if allowed == NOTHING:
+        assert response.status_code == 404
+    elif allowed == API:
+        assert response.status_code == 401, f"the API must not accept a staff session ({role})"
+    elif allowed == PUBLIC or role in allowed:
+        assert response.status_code in (200, 204, 302), f"{role} should reach {name}, got {response.status_code}"
         assert not (response.status_code == 302 and response.url.startswith("/login/?")), f"{role} bounced from {name}"
     else:
         assert response.status_code == 403, f"{role} must be denied {name}, got {response.status_code}"
 
 
-@pytest.mark.parametrize("name", sorted(n for n, (_, allowed) in MATRIX.items() if allowed != PUBLIC))
-def test_anonymous_is_sent_to_sign_in(name, client, make_org, db):
+@pytest.mark.parametrize("name", sorted(n for n, (_, allowed) in MATRIX.items() if allowed not in (PUBLIC, API, NOTHING)))
+def test_anonymous_is_sent_to_sign_in(name, client, make_org, make_case):
     method, _ = MATRIX[name]
-    response = getattr(client, method)(url_for(name, None, make_org))
+    response = getattr(client, method)(url_for(name, None, make_org, make_case()))
     assert response.status_code == 302 and response.url.startswith("/login/?next=")
 
 

@@ -51,6 +51,11 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "taxonomy.view": STAFF_ROLES,
     "taxonomy.manage": frozenset({"admin"}),
     "audit.view": frozenset({"auditor", "admin"}),
+    "cases.view": frozenset({"intake_officer", "analyst", "senior_analyst", "legal_officer", "auditor"}),
+    "intake.enter": frozenset({"intake_officer", "analyst", "senior_analyst"}),
+    "intake.import": frozenset({"intake_officer", "senior_analyst"}),
+    "media.reveal": frozenset({"intake_officer", "analyst", "senior_analyst"}),
+    "apikeys.manage": frozenset({"admin"}),
 }
 
 

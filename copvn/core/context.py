@@ -6,10 +6,14 @@ from copvn.core.access import user_can
 # (capability, url name, label): the navigation shows only what the user may open.
 NAV = [
     ("home", "home", _("Trang chủ")),
+    ("cases.view", "cases:list", _("Vụ việc")),
+    ("intake.enter", "intake:staff_new", _("Nhập phản ánh")),
+    ("intake.import", "intake:import", _("Nhập hàng loạt")),
     ("orgs.view", "orgs:list", _("Cơ quan, tổ chức")),
     ("taxonomy.view", "taxonomy:list", _("Danh mục nội dung có hại")),
     ("users.manage", "accounts:user_list", _("Người dùng")),
     ("audit.view", "audit:list", _("Nhật ký kiểm toán")),
+    ("apikeys.manage", "apikeys:list", _("Khóa API đối tác")),
 ]
 
 
@@ -19,8 +23,17 @@ def navigation(request):
         return {"nav": []}
     current = request.resolver_match.view_name if request.resolver_match else ""
     items = [
-        {"url": reverse(name), "label": label, "active": current.split(":")[0] == name.split(":")[0]}
+        {"url": reverse(name), "label": label, "active": _is_current(name, current)}
         for capability, name, label in NAV
         if user_can(user, capability)
     ]
     return {"nav": items}
+
+
+def _is_current(name: str, current: str) -> bool:
+    """The entry for this page, or for its section when the section has only one entry."""
+    if name == current:
+        return True
+    section = name.partition(":")[0]
+    shared = sum(1 for _c, other, _l in NAV if other.partition(":")[0] == section)
+    return ":" in name and shared == 1 and current.partition(":")[0] == section

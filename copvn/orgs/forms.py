@@ -14,7 +14,7 @@ class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
         fields = ["code", "name", "short_name", "kind", "parent", "valid_from", "valid_until", "successor",
-                  "email", "phone", "address", "note"]
+                  "email", "phone", "address", "domains", "note"]
         widgets = {"valid_from": DateInput(), "valid_until": DateInput(), "note": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):

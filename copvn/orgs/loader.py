@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REQUIRED = ("code", "name", "short_name", "kind", "valid_from")
-OPTIONAL = ("parent", "valid_until", "successor", "email", "phone", "address", "note")
+OPTIONAL = ("parent", "valid_until", "successor", "email", "phone", "address", "note", "domains")
 KNOWN = set(REQUIRED) | set(OPTIONAL)
 
 

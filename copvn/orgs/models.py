@@ -74,6 +74,10 @@ class Organisation(models.Model):
     phone = models.CharField(_("điện thoại"), max_length=40, blank=True)
     address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
+    domains = models.CharField(
+        _("tên miền"), max_length=500, blank=True,
+        help_text=_("Tên miền của nền tảng hoặc nhà cung cấp, cách nhau bằng dấu phẩy (dùng để xác định nơi lưu trữ nội dung)."),
+    )
 
     objects = OrganisationQuerySet.as_manager()
 

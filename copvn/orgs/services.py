@@ -13,7 +13,7 @@ from .checks import check_fields, check_file
 from .loader import OrgFileError, Row, read_rows
 from .models import Organisation
 
-FIELDS = ("name", "short_name", "kind", "email", "phone", "address", "note")
+FIELDS = ("name", "short_name", "kind", "email", "phone", "address", "note", "domains")
 
 
 @dataclass

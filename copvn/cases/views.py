@@ -1,0 +1,123 @@
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from copvn.audit.models import AuditEvent
+from copvn.audit.services import record
+from copvn.core.access import requires, user_can
+from copvn.core.blobs import EVIDENCE, QUARANTINE
+from copvn.core.paging import page_of
+from copvn.intake.models import Upload
+from copvn.taxonomy.models import Category
+
+from .models import Artefact, Case, State
+
+
+def _filtered(request):
+    cases = Case.objects.prefetch_related("categories")
+    values = {k: request.GET.get(k, "").strip() for k in ("state", "category", "platform", "urgent", "older", "q")}
+    if values["state"] in State.values:
+        cases = cases.filter(state=values["state"])
+    elif values["state"] != "all":
+        cases = cases.open()
+    if values["category"]:
+        cases = cases.filter(categories__code=values["category"])
+    if values["platform"]:
+        cases = cases.filter(platform=values["platform"])
+    if values["urgent"] in {"yes", "no"}:
+        cases = cases.filter(urgent=values["urgent"] == "yes")
+    if values["older"].isdigit():
+        cases = cases.filter(received_at__lte=timezone.now() - dt.timedelta(days=int(values["older"])))
+    if values["q"]:
+        q = values["q"]
+        cases = cases.filter(Q(reference__iexact=q) | Q(reports__reference__iexact=q) | Q(urls__canonical__icontains=q)
+                             | Q(urls__first_url__icontains=q)).distinct()
+    return cases.queue_order(), values
+
+
+@requires("cases.view")
+def case_list(request):
+    cases, values = _filtered(request)
+    page, query = page_of(request, cases)
+    platforms = Case.objects.order_by().values_list("platform", flat=True).distinct()
+    context = {"page": page, "query": query, "filters": values, "states": State.choices,
+               "categories": Category.objects.filter(active=True), "platforms": sorted(p for p in platforms if p)}
+    return render(request, "cases/case_list.html", context)
+
+
+def _case(reference) -> Case:
+    return get_object_or_404(Case, reference=reference)
+
+
+@requires("cases.view")
+def case_detail(request, reference):
+    case = _case(reference)
+    with transaction.atomic():
+        record("case.view", request=request, obj=case)
+    reports = case.reports.select_related("referring_org", "entered_by", "api_key__organisation") \
+        .prefetch_related("urls", "uploads", "categories")
+    report_ids = [str(r.pk) for r in reports]
+    trail = AuditEvent.objects.filter(Q(object_type="cases.case", object_id=str(case.pk))
+                                      | Q(object_type="intake.report", object_id__in=report_ids))[:100]
+    context = {
+        "case": case, "reports": reports, "trail": trail,
+        "urls": case.urls.select_related("provider").prefetch_related("captures__artefacts"),
+        "hide_media": case.categories.filter(never_display=True).exists(),
+        "can_reveal": user_can(request.user, "media.reveal"),
+    }
+    return render(request, "cases/case_detail.html", context)
+
+
+def _upload(case, upload_id) -> Upload:
+    upload = get_object_or_404(Upload, pk=upload_id, report__case=case)
+    if case.categories.filter(never_display=True).exists():
+        raise Http404
+    return upload
+
+
+@requires("media.reveal")
+def upload_image(request, reference, upload_id):
+    """The image bytes, only to roles that may see media; the page shows them blurred and greyscale."""
+    case = _case(reference)
+    upload = _upload(case, upload_id)
+    with transaction.atomic():
+        record("media.view_blurred", request=request, obj=upload, data={"case": case.reference, "sha256": upload.sha256})
+    return _private_file(QUARANTINE.read(upload.sha256), upload.content_type)
+
+
+@requires("media.reveal")
+@require_POST
+def reveal(request, reference, upload_id):
+    case = _case(reference)
+    upload = _upload(case, upload_id)
+    with transaction.atomic():
+        record("media.reveal", request=request, obj=upload, data={"case": case.reference, "sha256": upload.sha256})
+    return HttpResponse(status=204)
+
+
+@requires("cases.view")
+def artefact(request, reference, artefact_id):
+    """Evidence as an attachment; HTML is sent as plain text so that it can never run in copvn's origin."""
+    case = _case(reference)
+    item = get_object_or_404(Artefact, pk=artefact_id, capture__case_url__case=case, kind__in=[
+        Artefact.Kind.HTML, Artefact.Kind.TEXT, Artefact.Kind.HEADERS, Artefact.Kind.SCREENSHOT])
+    with transaction.atomic():
+        record("evidence.export", request=request, obj=item, data={"case": case.reference, "sha256": item.sha256})
+    content_type = "image/png" if item.kind == Artefact.Kind.SCREENSHOT else "text/plain; charset=utf-8"
+    response = _private_file(EVIDENCE.read(item.stored_path), content_type)
+    extension = {"screenshot": "png", "html": "html.txt", "headers": "json.txt"}.get(item.kind, "txt")
+    response["Content-Disposition"] = f'attachment; filename="{case.reference}-{item.kind}-{item.sha256[:12]}.{extension}"'
+    return response
+
+
+def _private_file(data: bytes, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Cache-Control"] = "no-store, private"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

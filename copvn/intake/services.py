@@ -1,0 +1,218 @@
+"""Taking in a report from any channel: validate, persist, join or open a case, start the captures.
+
+Every channel (public form, staff entry, partner API, bulk import) goes through `submit()`, so the rules
+are the same everywhere: the report is committed before the caller acknowledges it; a report about
+content already in an open case joins that case; urgency starts the 12-hour clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from copvn.audit.services import record
+from copvn.cases.models import OPEN_STATES, Case, CaseURL
+from copvn.core.blobs import QUARANTINE
+from copvn.detect.urls import URLError, canonicalise
+from copvn.taxonomy.models import Category
+
+from . import harm_words, quarantine
+from .models import Channel, Report, ReportURL, Upload
+
+MAX_URLS = 20
+MAX_DESCRIPTION = 20_000
+MAX_UPLOADS = 5
+
+
+class ReportInvalid(ValueError):
+    def __init__(self, errors: dict[str, list[str]]):
+        self.errors = errors
+        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
+
+
+@dataclass
+class ReportInput:
+    channel: str
+    urls: list[str] = field(default_factory=list)
+    description: str = ""
+    harm_words: str = ""
+    category_codes: list[str] = field(default_factory=list)
+    child_in_danger: bool = False
+    platform_hint: str = ""
+    reporter_name: str = ""
+    reporter_phone: str = ""
+    reporter_email: str = ""
+    referring_org_id: int | None = None
+    external_ref: str = ""
+    client_key: str = ""
+    uploads: list[tuple[bytes, str]] = field(default_factory=list)
+
+
+@dataclass
+class Checked:
+    canonical: list[tuple[str, object]]
+    images: list[tuple[bytes, str, quarantine.ImageInfo]]
+    categories: list[Category]
+
+
+def check(data: ReportInput) -> Checked:
+    """Every problem at once, per field, in words a reporter understands."""
+    errors: dict[str, list[str]] = {}
+    canonical = []
+    urls = [u.strip() for u in data.urls if u and u.strip()]
+    if len(urls) > MAX_URLS:
+        errors.setdefault("urls", []).append(f"Tối đa {MAX_URLS} đường dẫn mỗi phản ánh.")
+    for raw in urls[:MAX_URLS]:
+        try:
+            canonical.append((raw, canonicalise(raw)))
+        except URLError as exc:
+            errors.setdefault("urls", []).append(f"{raw[:200]}: {exc}")
+    if len(data.description) > MAX_DESCRIPTION:
+        errors.setdefault("description", []).append(f"Mô tả dài hơn {MAX_DESCRIPTION} ký tự.")
+    images = []
+    for content, name in data.uploads[:MAX_UPLOADS]:
+        try:
+            images.append((content, name, quarantine.inspect(content)))
+        except quarantine.UploadRejected as exc:
+            errors.setdefault("uploads", []).append(f"{name[:100]}: {exc}")
+    if len(data.uploads) > MAX_UPLOADS:
+        errors.setdefault("uploads", []).append(f"Tối đa {MAX_UPLOADS} ảnh mỗi phản ánh.")
+    if data.channel not in Channel.values:
+        errors.setdefault("channel", []).append(f"Kênh không hợp lệ: {data.channel!r}.")
+    if data.harm_words and data.harm_words not in harm_words.HARM_WORDS:
+        errors.setdefault("harm_words", []).append(f"Loại nội dung không hợp lệ: {data.harm_words!r}.")
+    codes = set(data.category_codes) | set(harm_words.codes_for(data.harm_words))
+    categories = list(Category.objects.filter(code__in=codes, active=True))
+    unknown = codes - {c.code for c in categories}
+    if unknown:
+        errors.setdefault("categories", []).append(f"Mã danh mục không tồn tại: {', '.join(sorted(unknown))}.")
+    if not (canonical or data.description.strip() or images) and "urls" not in errors and "uploads" not in errors:
+        errors.setdefault("urls", []).append("Cần ít nhất một đường dẫn, một mô tả hoặc một ảnh.")
+    if errors:
+        raise ReportInvalid(errors)
+    return Checked(canonical, images, categories)
+
+
+def source_digest(address: str) -> str:
+    if not address:
+        return ""
+    return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
+
+
+def submit(data: ReportInput, *, request=None, actor=None, api_key=None, address: str = "") -> tuple[Report, bool]:
+    """Persist a report (and its case) and return (report, created). A repeated client key returns the first."""
+    existing = _earlier_copy(data, api_key)
+    if existing is not None:
+        return existing, False
+    checked = check(data)
+    for content, _name, _info in checked.images:
+        QUARANTINE.store(content)
+    try:
+        with transaction.atomic():
+            report, new_urls = _persist(data, checked, actor, api_key, address)
+            record("report.submit", request=request, actor=actor, obj=report,
+                   data={"channel": data.channel, "case": report.case.reference, "api_key": getattr(api_key, "prefix", "")})
+    except IntegrityError:
+        if api_key is not None and data.client_key:
+            return Report.objects.get(api_key=api_key, client_key=data.client_key), False
+        raise
+    if new_urls:
+        from copvn.cases.tasks import capture_case_url
+
+        transaction.on_commit(lambda: [capture_case_url.enqueue(pk) for pk in new_urls])
+    return report, True
+
+
+REPEAT_WINDOW_SECONDS = 600
+
+
+def content_key(prefix: str, data: ReportInput, address: str = "") -> str:
+    """A key for "the same report again" (a double click, a re-imported file): same sender, same content."""
+    parts = [address, data.channel, *sorted(u.strip() for u in data.urls if u.strip()), data.description.strip(),
+             data.harm_words, *sorted(hashlib.sha256(c).hexdigest() for c, _n in data.uploads)]
+    return f"{prefix}:{hashlib.sha256(chr(31).join(parts).encode()).hexdigest()[:40]}"
+
+
+def _earlier_copy(data: ReportInput, api_key) -> Report | None:
+    if not data.client_key:
+        return None
+    earlier = Report.objects.filter(api_key=api_key, client_key=data.client_key)
+    if data.client_key.startswith("web:"):
+        earlier = earlier.filter(received_at__gte=timezone.now() - dt.timedelta(seconds=REPEAT_WINDOW_SECONDS))
+    return earlier.order_by("received_at").first()
+
+
+def _persist(data, checked: Checked, actor, api_key, address) -> tuple[Report, list[int]]:
+    now = timezone.now()
+    digests = [_digest(c.url) for _raw, c in checked.canonical]
+    case = _open_case_for(digests, [info.sha256 for *_rest, info in checked.images]) or _new_case(data, checked, now)
+    report = Report.objects.create(
+        case=case, channel=data.channel, received_at=now, description=data.description.strip(),
+        harm_words=data.harm_words, child_in_danger=data.child_in_danger, platform_hint=data.platform_hint[:40],
+        reporter_name=data.reporter_name[:200], reporter_phone=data.reporter_phone[:40],
+        reporter_email=data.reporter_email[:254], referring_org_id=data.referring_org_id,
+        external_ref=data.external_ref[:100], entered_by=actor, api_key=api_key, client_key=data.client_key[:100],
+        source_digest=source_digest(address),
+    )
+    new_urls = []
+    for (raw, canonical), digest in zip(checked.canonical, digests, strict=True):
+        case_url, created = CaseURL.objects.get_or_create(
+            case=case, canonical_digest=digest,
+            defaults={"canonical": canonical.url, "first_url": raw, "platform": canonical.platform,
+                      "host": canonical.host},
+        )
+        ReportURL.objects.create(report=report, raw=raw, case_url=case_url)
+        if created:
+            new_urls.append(case_url.pk)
+    for _content, name, info in checked.images:
+        Upload.objects.create(report=report, sha256=info.sha256, md5=info.md5, size=info.size,
+                              content_type=info.content_type, width=info.width, height=info.height,
+                              original_name=name[:255])
+    report.categories.set(checked.categories)
+    case.categories.add(*checked.categories)
+    if data.child_in_danger or any(c.urgent for c in checked.categories):
+        case.make_urgent(settings.URGENT_HOURS, now)
+    return report, new_urls
+
+
+def _digest(canonical_url: str) -> str:
+    return hashlib.sha256(canonical_url.encode()).hexdigest()
+
+
+def _open_case_for(url_digests: list[str], image_digests: list[str]) -> Case | None:
+    _lock_keys(url_digests + image_digests)
+    by_url = CaseURL.objects.filter(canonical_digest__in=url_digests, case__state__in=OPEN_STATES)
+    match = by_url.select_related("case").order_by("case__received_at").first()
+    if match is not None:
+        return match.case
+    if image_digests:
+        upload = Upload.objects.filter(sha256__in=image_digests, report__case__state__in=OPEN_STATES) \
+            .select_related("report__case").order_by("report__case__received_at").first()
+        if upload is not None:
+            return upload.report.case
+    return None
+
+
+def _lock_keys(digests: list[str]) -> None:
+    """On PostgreSQL, two reports about the same content must not both open a case: serialise on it.
+    (SQLite serialises writers already: its transactions begin IMMEDIATE.)"""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for digest in sorted(set(digests)):
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int(digest[:15], 16)])
+
+
+def _new_case(data: ReportInput, checked: Checked, now) -> Case:
+    platform = checked.canonical[0][1].platform if checked.canonical else ""
+    summary = (data.description.strip().splitlines() or [""])[0][:300]
+    case = Case.objects.create(received_at=now, platform=platform, summary=summary)
+    case.reference = f"VV-{timezone.localtime(now).year}-{case.pk:06d}"
+    case.save(update_fields=["reference"])
+    return case
