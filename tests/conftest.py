@@ -103,8 +103,14 @@ def _restore_audit_triggers(request, django_db_blocker):
 
 @pytest.fixture
 def flushable_audit(transactional_db):
-    """A transactional test ends by emptying every table, which the audit triggers refuse: lift them for that."""
+    """A transactional test ends by emptying every table, which the audit triggers refuse: lift them for that.
+    Emptying also removes the taxonomy that a migration seeds, so it is seeded again first."""
+    import importlib
+
+    from django.apps import apps
+
     global _audit_triggers_off
+    importlib.import_module("copvn.taxonomy.migrations.0002_seed_categories").seed(apps, None)
     yield
     _set_audit_triggers(False)
     _audit_triggers_off = True

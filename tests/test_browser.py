@@ -69,3 +69,18 @@ def test_the_sign_in_page_works_by_keyboard_and_switches_to_english(page, live_s
     assert page.get_by_role("heading", name="Sign in").is_visible()
     page.set_viewport_size({"width": 375, "height": 700})
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_a_member_of_the_public_reports_from_a_phone_and_checks_the_status(page, live_server, flushable_audit):
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto(f"{live_server.url}/report/")
+    page.get_by_label("Đường dẫn (mỗi dòng một đường dẫn)").fill("https://www.tiktok.com/@kenh/video/123")
+    page.get_by_label("Mô tả sự việc").fill("Video rủ học sinh tham gia thử thách nguy hiểm")
+    page.get_by_label("Tự làm hại bản thân, tự tử, thử thách nguy hiểm").check()
+    page.get_by_label("Có trẻ em đang gặp nguy hiểm ngay lúc này").check()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    page.get_by_role("button", name="Gửi phản ánh").click()
+    reference = page.locator("#reference").inner_text()
+    assert reference.startswith("PA-")
+    page.get_by_role("link", name="Tra cứu tình trạng").click()
+    assert "Đã tiếp nhận" in page.get_by_role("status").inner_text()
