@@ -35,7 +35,8 @@ def record(action: str, *, request=None, actor=None, obj=None, reason: str = "",
     if obj is not None:
         object_type = object_type or f"{obj._meta.app_label}.{obj._meta.model_name}"
         object_id = object_id or str(obj.pk)
-    with transaction.atomic():
+    # Inside the caller's transaction when there is one (no savepoint needed: any failure aborts the act too).
+    with transaction.atomic(savepoint=False):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])

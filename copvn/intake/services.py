@@ -13,12 +13,13 @@ import hmac
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection
 from django.utils import timezone
 
 from copvn.audit.services import record
 from copvn.cases.models import OPEN_STATES, Case, CaseURL
 from copvn.core.blobs import QUARANTINE
+from copvn.core.writes import serialised_transaction
 from copvn.detect.urls import URLError, canonicalise
 from copvn.taxonomy.models import Category
 
@@ -88,7 +89,7 @@ def check(data: ReportInput) -> Checked:
     if data.harm_words and data.harm_words not in harm_words.HARM_WORDS:
         errors.setdefault("harm_words", []).append(f"Loại nội dung không hợp lệ: {data.harm_words!r}.")
     codes = set(data.category_codes) | set(harm_words.codes_for(data.harm_words))
-    categories = list(Category.objects.filter(code__in=codes, active=True))
+    categories = list(Category.objects.filter(code__in=codes, active=True)) if codes else []
     unknown = codes - {c.code for c in categories}
     if unknown:
         errors.setdefault("categories", []).append(f"Mã danh mục không tồn tại: {', '.join(sorted(unknown))}.")
@@ -113,19 +114,20 @@ def submit(data: ReportInput, *, request=None, actor=None, api_key=None, address
     checked = check(data)
     for content, _name, _info in checked.images:
         QUARANTINE.store(content)
+    from copvn.cases.tasks import capture_case_url
+
     try:
-        with transaction.atomic():
+        with serialised_transaction():
             report, new_urls = _persist(data, checked, actor, api_key, address)
             record("report.submit", request=request, actor=actor, obj=report,
                    data={"channel": data.channel, "case": report.case.reference, "api_key": getattr(api_key, "prefix", "")})
+            # In the same transaction: the report and its capture tasks are committed together or not at all.
+            for pk in new_urls:
+                capture_case_url.enqueue(pk)
     except IntegrityError:
         if api_key is not None and data.client_key:
             return Report.objects.get(api_key=api_key, client_key=data.client_key), False
         raise
-    if new_urls:
-        from copvn.cases.tasks import capture_case_url
-
-        transaction.on_commit(lambda: [capture_case_url.enqueue(pk) for pk in new_urls])
     return report, True
 
 
@@ -151,7 +153,9 @@ def _earlier_copy(data: ReportInput, api_key) -> Report | None:
 def _persist(data, checked: Checked, actor, api_key, address) -> tuple[Report, list[int]]:
     now = timezone.now()
     digests = [_digest(c.url) for _raw, c in checked.canonical]
-    case = _open_case_for(digests, [info.sha256 for *_rest, info in checked.images]) or _new_case(data, checked, now)
+    case = _open_case_for(digests, [info.sha256 for *_rest, info in checked.images])
+    joined = case is not None
+    case = case or _new_case(data, checked, now)
     report = Report.objects.create(
         case=case, channel=data.channel, received_at=now, description=data.description.strip(),
         harm_words=data.harm_words, child_in_danger=data.child_in_danger, platform_hint=data.platform_hint[:40],
@@ -160,22 +164,22 @@ def _persist(data, checked: Checked, actor, api_key, address) -> tuple[Report, l
         external_ref=data.external_ref[:100], entered_by=actor, api_key=api_key, client_key=data.client_key[:100],
         source_digest=source_digest(address),
     )
-    new_urls = []
+    new_urls, links = [], []
+    known = {u.canonical_digest: u for u in case.urls.filter(canonical_digest__in=digests)} if joined else {}
     for (raw, canonical), digest in zip(checked.canonical, digests, strict=True):
-        case_url, created = CaseURL.objects.get_or_create(
-            case=case, canonical_digest=digest,
-            defaults={"canonical": canonical.url, "first_url": raw, "platform": canonical.platform,
-                      "host": canonical.host},
-        )
-        ReportURL.objects.create(report=report, raw=raw, case_url=case_url)
-        if created:
-            new_urls.append(case_url.pk)
+        if digest not in known:
+            known[digest] = CaseURL.objects.create(case=case, canonical_digest=digest, canonical=canonical.url,
+                                                   first_url=raw, platform=canonical.platform, host=canonical.host)
+            new_urls.append(known[digest].pk)
+        links.append(ReportURL(report=report, raw=raw, case_url=known[digest]))
+    ReportURL.objects.bulk_create(links)
     for _content, name, info in checked.images:
         Upload.objects.create(report=report, sha256=info.sha256, md5=info.md5, size=info.size,
                               content_type=info.content_type, width=info.width, height=info.height,
                               original_name=name[:255])
-    report.categories.set(checked.categories)
-    case.categories.add(*checked.categories)
+    if checked.categories:
+        report.categories.set(checked.categories)
+        case.categories.add(*checked.categories)
     if data.child_in_danger or any(c.urgent for c in checked.categories):
         case.make_urgent(settings.URGENT_HOURS, now)
     return report, new_urls
