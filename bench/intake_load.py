@@ -182,7 +182,8 @@ def nothing_lost(engine: str, total: int, concurrency: int) -> dict:
             "from copvn.cases.models import CaseURL, Capture\n"
             "print(json.dumps({'reports': Report.objects.count(), 'distinct': Report.objects.values('reference').distinct().count(),"
             " 'urls': CaseURL.objects.count(), 'captured': CaseURL.objects.filter(captures__status='done').distinct().count(),"
-            " 'captures': Capture.objects.count(), 'refs': list(Report.objects.values_list('reference', flat=True))}))", env.env))
+            " 'captures': Capture.objects.count(), 'refs': list(Report.objects.values_list('reference', flat=True)),"
+            " 'retried': sum(1 for ids in __import__('django_tasks_db.models', fromlist=['x']).DBTaskResult.objects.values_list('worker_ids', flat=True) if len(ids) > 1)}))", env.env))
         for process in restarted:
             process.send_signal(signal.SIGTERM)
             process.wait(timeout=30)
@@ -193,7 +194,8 @@ def nothing_lost(engine: str, total: int, concurrency: int) -> dict:
     return {"engine": engine, "acknowledged": len(refs), "failed_requests": failures,
             "acknowledged_missing": len(set(refs) - stored), "reports_in_db": counts["reports"],
             "duplicates": counts["reports"] - counts["distinct"], "urls": counts["urls"],
-            "urls_captured": counts["captured"], "capture_rows": counts["captures"], "worker_killed_at_s": 3.0}
+            "urls_captured": counts["captured"], "capture_rows": counts["captures"], "worker_killed_at_s": 3.0,
+            "tasks_retried_after_the_kill": counts["retried"]}
 
 
 def main():

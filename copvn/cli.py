@@ -189,5 +189,11 @@ def manage(args):
     execute_from_command_line(["copvn manage", *args])
 
 
+from copvn.text_cli import classify_command, eval_text_command, train_text_command  # noqa: E402
+
+main.add_command(classify_command)
+main.add_command(train_text_command)
+main.add_command(eval_text_command)
+
 if __name__ == "__main__":
     main()

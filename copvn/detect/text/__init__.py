@@ -1,0 +1,1 @@
+"""Vietnamese text: normalisation, the abuse classifier and the category lexicons (framework-free)."""

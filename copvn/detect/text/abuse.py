@@ -1,0 +1,90 @@
+"""The abuse classifier: clean / offensive / hate, as in UIT-ViHSD.
+
+Features are hashed (no vocabulary to ship): character 1–5-grams of the no-diacritics form, which copes
+with missing diacritics and misspellings, and word 1–2-grams of the normalised form with diacritics,
+both TF-IDF weighted. A multinomial logistic regression gives the scores; per-class offsets tuned on the dev
+split (never on test) turn them into a label. The model ships as one compressed file of the non-zero
+weights; loading it needs NumPy and scikit-learn's hashing only, and gives the same answer every time.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import HashingVectorizer
+
+from .normalise import Normalised
+
+LABELS = ("clean", "offensive", "hate")
+MODEL_PATH = Path(__file__).resolve().parent / "model" / "abuse.npz"
+N_FEATURES = 2**19
+
+
+def vectorisers() -> tuple[HashingVectorizer, HashingVectorizer]:
+    chars = HashingVectorizer(analyzer="char_wb", ngram_range=(1, 5), n_features=N_FEATURES, alternate_sign=False,
+                              norm=None, lowercase=False, dtype=np.float32)
+    words = HashingVectorizer(analyzer="word", ngram_range=(1, 2), n_features=N_FEATURES, alternate_sign=False,
+                              norm=None, lowercase=False, token_pattern=r"(?u)\b\w+\b|[^\w\s]", dtype=np.float32)  # noqa: S106
+    return chars, words
+
+
+def raw_features(items: list[Normalised]) -> sparse.csr_matrix:
+    chars, words = vectorisers()
+    return sparse.hstack([chars.transform([n.plain for n in items]), words.transform([n.text for n in items])],
+                         format="csr")
+
+
+def weight(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
+    """Sublinear TF times IDF, each row scaled to unit length."""
+    counts = counts.copy()
+    counts.data = 1.0 + np.log(counts.data)
+    counts = counts.multiply(idf).tocsr()
+    norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1))).ravel()
+    norms[norms == 0] = 1.0
+    return sparse.diags(1.0 / norms).dot(counts).tocsr()
+
+
+@dataclass
+class AbuseModel:
+    idf: np.ndarray
+    coef: np.ndarray  # (classes, features)
+    intercept: np.ndarray
+    offsets: np.ndarray
+    meta: dict
+
+    @classmethod
+    def load(cls, path: Path = MODEL_PATH) -> AbuseModel:
+        with np.load(path, allow_pickle=False) as data:
+            size = int(data["size"])
+            idf = np.zeros(size, dtype=np.float32)
+            idf[data["idf_index"]] = data["idf_value"]
+            coef = np.zeros((len(LABELS), size), dtype=np.float32)
+            coef[:, data["coef_index"]] = data["coef_value"].astype(np.float32)
+            return cls(idf, coef, data["intercept"], data["offsets"], json.loads(str(data["meta"])))
+
+    def save(self, path: Path = MODEL_PATH) -> None:
+        used = np.flatnonzero(np.any(self.coef != 0, axis=0))
+        idf_used = np.flatnonzero(self.idf)
+        np.savez_compressed(path, size=np.int64(self.idf.size), idf_index=idf_used.astype(np.int32),
+                            idf_value=self.idf[idf_used].astype(np.float32), coef_index=used.astype(np.int32),
+                            coef_value=self.coef[:, used].astype(np.float16), intercept=self.intercept,
+                            offsets=self.offsets, meta=json.dumps(self.meta, ensure_ascii=False))
+
+    def probabilities(self, items: list[Normalised]) -> np.ndarray:
+        features = weight(raw_features(items), self.idf)
+        logits = features @ self.coef.T + self.intercept
+        logits -= logits.max(axis=1, keepdims=True)
+        exp = np.exp(logits)
+        return exp / exp.sum(axis=1, keepdims=True)
+
+    def predict(self, items: list[Normalised]) -> list[dict]:
+        if not items:
+            return []
+        probs = self.probabilities(items)
+        labels = np.argmax(np.log(probs + 1e-12) + self.offsets, axis=1)
+        return [{"label": LABELS[k], "scores": {name: round(float(p), 4) for name, p in zip(LABELS, row, strict=True)}}
+                for k, row in zip(labels, probs, strict=True)]

@@ -1,0 +1,88 @@
+"""`copvn classify`, `copvn train-text`, `copvn eval-text`: thin commands over copvn.detect.text."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+BATCH = 256
+PROGRESS_EVERY = 10_000
+
+
+@click.command("classify")
+@click.argument("source", type=click.File("rb"), default="-")
+def classify_command(source):
+    """Read JSON lines {"id", "text"}; write one JSON line per input, in order (a bad line gets an error)."""
+    from copvn.detect.text.classify import default
+
+    classifier, batch, done = default(), [], 0
+    for raw in source:
+        batch.append(parse_line(raw))
+        if len(batch) >= BATCH:
+            done = _flush(classifier, batch, done)
+            batch = []
+    _flush(classifier, batch, done)
+
+
+def parse_line(raw: bytes) -> tuple[object, str | None, str | None]:
+    """(id, text, error): exactly one of text and error is set."""
+    try:
+        value = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return None, None, "the line is not valid UTF-8"
+    except json.JSONDecodeError as exc:
+        return None, None, f"invalid JSON: {exc.msg}"
+    if not isinstance(value, dict):
+        return None, None, "each line must be a JSON object"
+    if not isinstance(value.get("text"), str):
+        return value.get("id"), None, 'missing "text" (a string)'
+    return value.get("id"), value["text"], None
+
+
+def _flush(classifier, batch, done: int) -> int:
+    texts = [text for _ident, text, error in batch if error is None]
+    results = iter(classifier.classify_many(texts))
+    lines = []
+    for ident, _text, error in batch:
+        line = {"id": ident, "error": error} if error is not None else {"id": ident, **next(results)}
+        lines.append(json.dumps(line, ensure_ascii=False))
+    if lines:
+        sys.stdout.write("\n".join(lines) + "\n")
+        sys.stdout.flush()
+    if (done + len(batch)) // PROGRESS_EVERY > done // PROGRESS_EVERY:
+        click.echo(f"classify: {done + len(batch)} lines", err=True)
+    return done + len(batch)
+
+
+@click.command("train-text")
+@click.option("--data", "data_dir", type=click.Path(exists=True, file_okay=False), required=True,
+              help="The data folder (with vihsd/train.csv and vihsd/dev.csv).")
+@click.option("--out", type=click.Path(dir_okay=False), default=None, help="Where to write the model (default: the packaged one).")
+def train_text_command(data_dir, out):
+    """Rebuild the abuse classifier from the data folder, reproducibly; tuned on dev only."""
+    from copvn.detect.text.abuse import MODEL_PATH
+    from copvn.detect.text.normalise import Normaliser
+    from copvn.detect.text.spans import WORDS_PATH, learn, read_vihos
+    from copvn.detect.text.training import train
+
+    model = train(Path(data_dir), log=lambda message: click.echo(message, err=True))
+    model.save(Path(out) if out else MODEL_PATH)
+    words = learn(read_vihos(Path(data_dir) / "vihos" / "span" / "train.csv"), Normaliser())
+    WORDS_PATH.write_text("\n".join(words) + "\n", encoding="utf-8")
+    click.echo(json.dumps({"model": str(Path(out) if out else MODEL_PATH), "offensive_words": len(words), **model.meta},
+                          ensure_ascii=False))
+
+
+@click.command("eval-text")
+@click.option("--data", "data_dir", type=click.Path(exists=True, file_okay=False), required=True)
+@click.option("--categories", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="The category evaluation set (default: tests/data/category_eval.jsonl).")
+def eval_text_command(data_dir, categories):
+    """Accuracy and macro-F1 on each dev split; precision and recall per category code."""
+    from copvn.detect.text.evaluation import evaluate_all
+
+    for row in evaluate_all(Path(data_dir), Path(categories) if categories else None):
+        click.echo(json.dumps(row, ensure_ascii=False))
