@@ -93,3 +93,12 @@ def test_keys_are_stored_hashed_and_issued_and_revoked_with_audit(client, make_u
 def test_the_openapi_document_describes_the_endpoints(client, db):
     spec = client.get("/api/v1/openapi.json").json()
     assert {"/api/v1/reports", "/api/v1/reports/batch", "/api/v1/reports/{reference}"} <= set(spec["paths"])
+
+
+@pytest.mark.parametrize("text", ["nul\x00byte", "lone \ud800 surrogate"])
+def test_text_no_database_can_store_is_cleaned_not_a_server_error(client, partner, text):
+    _org, _key, secret = partner
+    response = call(client, "post", "/reports", secret, {"description": text, "client_key": text, "external_ref": text})
+    assert response.status_code in (201, 422)  # a lone surrogate is refused by the JSON schema layer: fine
+    if response.status_code == 201:
+        assert "\x00" not in Report.objects.get().description

@@ -62,8 +62,22 @@ class Checked:
     categories: list[Category]
 
 
+def clean_text(value: str) -> str:
+    """Text any database stores: no NUL characters, no lone surrogates (PostgreSQL refuses both)."""
+    return value.encode("utf-8", "replace").decode("utf-8").replace("\x00", "")
+
+
+def _clean(data: ReportInput) -> None:
+    for name, value in vars(data).items():
+        if isinstance(value, str):
+            setattr(data, name, clean_text(value))
+    data.urls = [clean_text(u) for u in data.urls]
+    data.category_codes = [clean_text(c) for c in data.category_codes]
+
+
 def check(data: ReportInput) -> Checked:
     """Every problem at once, per field, in words a reporter understands."""
+    _clean(data)
     errors: dict[str, list[str]] = {}
     canonical = []
     urls = [u.strip() for u in data.urls if u and u.strip()]
@@ -108,6 +122,7 @@ def source_digest(address: str) -> str:
 
 def submit(data: ReportInput, *, request=None, actor=None, api_key=None, address: str = "") -> tuple[Report, bool]:
     """Persist a report (and its case) and return (report, created). A repeated client key returns the first."""
+    _clean(data)
     existing = _earlier_copy(data, api_key)
     if existing is not None:
         return existing, False
