@@ -189,11 +189,15 @@ def manage(args):
     execute_from_command_line(["copvn manage", *args])
 
 
+from copvn.media_cli import hash_command, lists_group, match_command  # noqa: E402
 from copvn.text_cli import classify_command, eval_text_command, train_text_command  # noqa: E402
 
 main.add_command(classify_command)
 main.add_command(train_text_command)
 main.add_command(eval_text_command)
+main.add_command(hash_command)
+main.add_command(match_command)
+main.add_command(lists_group)
 
 if __name__ == "__main__":
     main()
