@@ -46,14 +46,18 @@ def test_the_bundled_reference_rows_are_all_there():
     assert len(PYTX) >= 8
 
 
-@pytest.mark.parametrize("row", OTHERS, ids=lambda r: f"{r['implementation'][:12]}:{r['file']}")
-def test_other_reference_implementations_agree_within_their_own_tolerance(row):
-    """Upstream's criterion: within distance 10 of the reference for quality >= 80 (decoders differ)."""
-    hashes = image_hashes(row)
-    if hashes.quality >= 80:
-        assert hamming(hashes.pdq, row["expected_pdq"]) <= 12
-    if row["expected_quality"] and "cpp-reference (pdq" in row["implementation"]:
-        assert hashes.quality == int(row["expected_quality"])
+# The full reference set (C++, Java, pure Python, WASM values) lives beside the checkout when it is there;
+# these checks exist only then, and are not collected otherwise (the bundled pytx rows above always run).
+if OTHERS:
+
+    @pytest.mark.parametrize("row", OTHERS, ids=lambda r: f"{r['implementation'][:12]}:{r['file']}")
+    def test_other_reference_implementations_agree_within_their_own_tolerance(row):
+        """Upstream's criterion: within distance 10 of the reference for quality >= 80 (decoders differ)."""
+        hashes = image_hashes(row)
+        if hashes.quality >= 80:
+            assert hamming(hashes.pdq, row["expected_pdq"]) <= 12
+        if row["expected_quality"] and "cpp-reference (pdq" in row["implementation"]:
+            assert hashes.quality == int(row["expected_quality"])
 
 
 def test_exact_hashes_match_the_reference_vector():
