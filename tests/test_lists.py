@@ -124,3 +124,26 @@ def test_unknown_kind_is_refused():
         HashList("x", "phash")
 
 
+
+
+def test_url_lists_hold_exact_urls_path_prefixes_and_whole_domains():
+    from copvn.detect.urllist import URLList
+
+    urls = URLList()
+    for line in ["https://www.facebook.com/groups/1/posts/2?fbclid=1", "prefix:https://example.vn/xau",
+                 "domain:casino-bad.com", "prefix:https://ab.vn/"]:
+        urls.add(line)
+    assert [how for how, _ in urls.match("https://m.facebook.com/groups/1/posts/2")] == ["exact"]
+    assert [how for how, _ in urls.match("http://example.vn/xau/bai-1?utm_source=x")] == ["prefix"]
+    assert urls.match("https://example.vn/xaulam") == []  # a prefix ends at a path segment
+    assert [how for how, _ in urls.match("https://vip.casino-bad.com/x")] == ["domain"]
+    assert urls.match("https://notcasino-bad.com/") == []
+    assert [how for how, _ in urls.match("https://ab.vn/x/y")] == ["prefix"]
+
+
+def test_a_url_hash_list_uses_prefixes_and_domains_too():
+    urls = HashList("blocked", "url")
+    report = urls.load_text("domain:cado-bong-da.net\nprefix:https://tiktok.com/@kenh-xau\nfile:///etc/passwd\n")
+    assert report.loaded == 2 and report.problems[0][0] == 3
+    assert urls.match("https://m.cado-bong-da.net/keo") == [(0, 0)]
+    assert urls.match("https://www.tiktok.com/@kenh-xau/video/1") == [(1, 0)]

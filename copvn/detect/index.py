@@ -2,7 +2,7 @@
 
 Multi-index hashing. A hash is cut into 8 chunks of 32 bits; two hashes within distance t share at least one
 chunk within distance floor(t / 8) (pigeonhole). For each chunk there is a table: entry ids sorted by the
-chunk's value, bucketed by its high 16 bits, with its low 16 bits alongside. A query visits, per table,
+chunk's value, bucketed by its high 20 bits, with its low 12 bits alongside. A query visits, per table,
 the buckets whose high half differs from the query's in at most r bits, keeps the entries whose low half
 is close enough, and checks the survivors on the full 256 bits. A survivor is reported by the first table
 in which it qualifies, so nothing is reported twice. Memory: 32 bytes of hash plus 8 × 6 bytes of tables
@@ -15,13 +15,17 @@ from __future__ import annotations
 
 import itertools
 import json
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 from numba import njit
 
 CHUNKS = 8
-MIH_MAX_THRESHOLD = 39  # r = floor(t / 8) <= 4 bits of 16 in the high half: at most 2,517 buckets per table
+HIGH_BITS = 20  # buckets per table: 2**20 (high 20 bits of the chunk); the low 12 bits are kept beside each id
+LOW_BITS = 32 - HIGH_BITS
+LOW_MASK = (1 << LOW_BITS) - 1
+MIH_MAX_THRESHOLD = 31  # r = floor(t / 8) <= 3: at most 1,351 buckets per table; above, an exact linear scan
 DEFAULT_THRESHOLD = 31
 
 
@@ -43,11 +47,12 @@ def chunk_values(words: np.ndarray, k: int) -> np.ndarray:
     return ((words[:, k // 2] >> shift) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
 
 
+@lru_cache(maxsize=16)
 def _masks(max_bits: int) -> tuple[np.ndarray, np.ndarray]:
-    """All 16-bit masks with up to max_bits bits set, grouped by bit count (with group offsets)."""
+    """All HIGH_BITS-bit masks with up to max_bits bits set, grouped by bit count (with group offsets)."""
     masks, starts = [], [0]
     for bits in range(max_bits + 1):
-        for combo in itertools.combinations(range(16), bits):
+        for combo in itertools.combinations(range(HIGH_BITS), bits):
             masks.append(sum(1 << b for b in combo))
         starts.append(len(masks))
     return np.array(masks, dtype=np.uint32), np.array(starts, dtype=np.int64)
@@ -85,8 +90,8 @@ def _search(hashes, orders, lows, offsets, queries, threshold, masks, mask_start
         q = queries[qi]
         for k in range(8):
             c = _chunk(q, k)
-            hi = c >> 16
-            lo = c & 0xFFFF
+            hi = c >> LOW_BITS
+            lo = c & LOW_MASK
             for bits in range(r + 1):
                 budget = r - bits
                 for m in range(mask_starts[bits], mask_starts[bits + 1]):
@@ -158,13 +163,13 @@ class PDQIndex:
         n = hashes.shape[0]
         orders = np.empty((CHUNKS, n), dtype=np.uint32)
         lows = np.empty((CHUNKS, n), dtype=np.uint16)
-        offsets = np.zeros((CHUNKS, 65537), dtype=np.int64)
+        offsets = np.zeros((CHUNKS, (1 << HIGH_BITS) + 1), dtype=np.int64)
         for k in range(CHUNKS):
             values = chunk_values(hashes, k)
             order = np.argsort(values, kind="stable")
             orders[k] = order
-            lows[k] = (values[order] & 0xFFFF).astype(np.uint16)
-            np.cumsum(np.bincount(values >> 16, minlength=65536), out=offsets[k, 1:])
+            lows[k] = (values[order] & LOW_MASK).astype(np.uint16)
+            np.cumsum(np.bincount(values >> LOW_BITS, minlength=1 << HIGH_BITS), out=offsets[k, 1:])
         return cls(hashes, orders, lows, offsets)
 
     def __len__(self) -> int:
@@ -189,13 +194,14 @@ class PDQIndex:
         folder.mkdir(parents=True, exist_ok=True)
         for name in ("hashes", "orders", "lows", "offsets"):
             np.save(folder / f"{name}.npy", getattr(self, name))
-        (folder / "index.json").write_text(json.dumps({"kind": "pdq-mih", "chunks": CHUNKS, "size": len(self)}))
+        (folder / "index.json").write_text(json.dumps({"kind": "pdq-mih", "chunks": CHUNKS, "high_bits": HIGH_BITS,
+                                                         "size": len(self)}))
 
     @classmethod
     def load(cls, folder: Path, mmap: bool = True) -> PDQIndex:
         folder = Path(folder)
         meta = json.loads((folder / "index.json").read_text())
-        if meta.get("kind") != "pdq-mih" or meta.get("chunks") != CHUNKS:
+        if meta.get("kind") != "pdq-mih" or meta.get("chunks") != CHUNKS or meta.get("high_bits") != HIGH_BITS:
             raise ValueError(f"{folder} is not a copvn PDQ index")
         mode = "r" if mmap else None
         arrays = [np.load(folder / f"{name}.npy", mmap_mode=mode) for name in ("hashes", "orders", "lows", "offsets")]

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .index import DEFAULT_THRESHOLD, BruteForceIndex, PDQIndex, hex_to_words
+from .urllist import URLList
 from .urls import URLError, canonicalise
 
 KINDS = ("pdq", "md5", "sha256", "url")
@@ -47,6 +48,7 @@ class HashList:
     _index: PDQIndex | None = field(default=None, repr=False)
     _indexed: int = 0
     _exact: dict[str, list[int]] | None = field(default=None, repr=False)
+    _urls: URLList | None = field(default=None, repr=False)
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -58,7 +60,9 @@ class HashList:
     def normalise(self, value: str) -> str:
         value = value.strip()
         if self.kind == "url":
-            return canonicalise(value).url
+            probe = URLList()
+            probe.add(value)  # validates exact, prefix: and domain: entries alike
+            return value if value.lower().startswith(("prefix:", "domain:")) else canonicalise(value).url
         value = value.lower()
         if len(value) != HEX_LENGTH[self.kind] or not HEX.match(value):
             raise ValueError(f"not a {self.kind} value: expected {HEX_LENGTH[self.kind]} hexadecimal characters")
@@ -88,6 +92,8 @@ class HashList:
 
     def match(self, value: str, threshold: int | None = None) -> list[tuple[int, int]]:
         """(entry number, distance) of every live entry matching the value."""
+        if self.kind == "url":
+            return self._url_match(value)
         value = self.normalise(value)
         if self.kind != "pdq":
             if self._exact is None:
@@ -106,6 +112,15 @@ class HashList:
             _q, ids, dist = BruteForceIndex(pending).search(query, limit)
             hits += [(self._indexed + i, d) for i, d in zip(ids.tolist(), dist.tolist(), strict=True)]
         return sorted((i, d) for i, d in hits if i not in self.removed)
+
+    def _url_match(self, url: str) -> list[tuple[int, int]]:
+        if self._exact is None:  # reused as the "built" marker: rebuilt after additions
+            self._urls = URLList()
+            self._exact = {}
+            for value in self.values:
+                self._urls.add(value)
+        hits = {number for _how, number in self._urls.match(url)}
+        return sorted((i, 0) for i in hits if i not in self.removed)
 
     # -- files ----------------------------------------------------------------------------------------------
     def load_text(self, text: str) -> LoadReport:
