@@ -96,7 +96,7 @@ def _search(hashes, orders, lows, offsets, queries, threshold, masks, mask_start
                 budget = r - bits
                 for m in range(mask_starts[bits], mask_starts[bits + 1]):
                     bucket = hi ^ masks[m]
-                    for e in range(offsets[k, bucket], offsets[k, bucket + 1]):
+                    for e in range(np.int64(offsets[k, bucket]), np.int64(offsets[k, bucket + 1])):
                         if _popcount16(np.int64(lows[k, e] ^ lo)) > budget:
                             continue
                         i = orders[k, e]
@@ -163,13 +163,13 @@ class PDQIndex:
         n = hashes.shape[0]
         orders = np.empty((CHUNKS, n), dtype=np.uint32)
         lows = np.empty((CHUNKS, n), dtype=np.uint16)
-        offsets = np.zeros((CHUNKS, (1 << HIGH_BITS) + 1), dtype=np.int64)
+        offsets = np.zeros((CHUNKS, (1 << HIGH_BITS) + 1), dtype=np.uint32 if n < 2**32 else np.int64)
         for k in range(CHUNKS):
             values = chunk_values(hashes, k)
             order = np.argsort(values, kind="stable")
             orders[k] = order
             lows[k] = (values[order] & LOW_MASK).astype(np.uint16)
-            np.cumsum(np.bincount(values >> LOW_BITS, minlength=1 << HIGH_BITS), out=offsets[k, 1:])
+            offsets[k, 1:] = np.cumsum(np.bincount(values >> LOW_BITS, minlength=1 << HIGH_BITS))
         return cls(hashes, orders, lows, offsets)
 
     def __len__(self) -> int:
