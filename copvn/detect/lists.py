@@ -71,7 +71,7 @@ class HashList:
     def add(self, value: str, meta: dict | None = None) -> int:
         self.values.append(self.normalise(value))
         self.metadata.append(meta or {})
-        self._exact = None
+        self._exact = self._urls = None  # rebuilt on the next match
         return len(self.values) - 1
 
     def remove(self, value: str) -> int:
@@ -114,9 +114,8 @@ class HashList:
         return sorted((i, d) for i, d in hits if i not in self.removed)
 
     def _url_match(self, url: str) -> list[tuple[int, int]]:
-        if self._exact is None:  # reused as the "built" marker: rebuilt after additions
+        if self._urls is None:
             self._urls = URLList()
-            self._exact = {}
             for value in self.values:
                 self._urls.add(value)
         hits = {number for _how, number in self._urls.match(url)}
