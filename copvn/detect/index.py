@@ -84,6 +84,21 @@ def _chunk(q, k):
     return np.uint32(word & np.uint64(0xFFFFFFFF))
 
 
+@njit(cache=True, inline="always")
+def _distance_if_first(h, q, threshold, r, k):
+    """The distance if within threshold and table k is the first table in which h qualifies; else -1.
+    Reporting a hash only from its first qualifying table is what keeps results free of repeats."""
+    d = 0
+    for w in range(4):
+        d += _popcount64(h[w] ^ q[w])
+    if d > threshold:
+        return -1
+    for j in range(k):
+        if _popcount64(np.uint64(_chunk(q, j) ^ _chunk(h, j))) <= r:
+            return -1
+    return d
+
+
 @njit(cache=True)
 def _search(hashes, orders, lows, offsets, queries, threshold, masks, mask_starts, out_q, out_id, out_d):
     r = threshold // 8
@@ -102,19 +117,8 @@ def _search(hashes, orders, lows, offsets, queries, threshold, masks, mask_start
                         if _popcount16(np.int64(lows[k, e] ^ lo)) > budget:
                             continue
                         i = orders[k, e]
-                        h = hashes[i]
-                        d = 0
-                        for w in range(4):
-                            d += _popcount64(h[w] ^ q[w])
-                        if d > threshold:
-                            continue
-                        first = True
-                        for j in range(k):
-                            cj = _chunk(q, j) ^ _chunk(h, j)
-                            if _popcount64(np.uint64(cj)) <= r:
-                                first = False
-                                break
-                        if not first:
+                        d = _distance_if_first(hashes[i], q, threshold, r, k)
+                        if d < 0:
                             continue
                         if found < out_q.shape[0]:
                             out_q[found] = qi
@@ -160,18 +164,8 @@ def _search_batch(hashes, orders, lows, offsets, queries, threshold, masks, mask
                 if _popcount16(np.int64(lows[k, e] ^ lo)) > budget:
                     continue
                 i = orders[k, e]
-                h = hashes[i]
-                d = 0
-                for w in range(4):
-                    d += _popcount64(h[w] ^ q[w])
-                if d > threshold:
-                    continue
-                first = True
-                for j in range(k):
-                    if _popcount64(np.uint64(_chunk(q, j) ^ _chunk(h, j))) <= r:
-                        first = False
-                        break
-                if not first:
+                d = _distance_if_first(hashes[i], q, threshold, r, k)
+                if d < 0:
                     continue
                 if found < out_q.shape[0]:
                     out_q[found] = qi
