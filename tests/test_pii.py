@@ -1,0 +1,92 @@
+import datetime as dt
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from copvn.cli import main
+from copvn.detect.pii import analyse
+
+STORY = ("Em Nguyễn Thị Lan (12 tuổi, học sinh lớp 6A2 Trường THCS Nguyễn Du, phường Bắc Nha Trang) bị bạn "
+         "đánh. Bố của em là anh Nguyễn Văn Hùng, số điện thoại 0905 123 456. Ông Trần Văn Bình, hiệu trưởng, "
+         "cho biết nhà trường đã vào cuộc.")
+
+
+def types(result):
+    return [(f["type"], f["text"]) for f in result["findings"]]
+
+
+def test_a_childs_details_are_found_tied_to_her_and_redacted():
+    result = analyse(STORY)
+    child, adult = result["persons"]
+    assert child["child"] is True and "age:12" in child["evidence"]
+    assert adult["child"] is False
+    assert ("school", "Trường THCS Nguyễn Du") in types(result) and ("phone", "0905 123 456") in types(result)
+    assert result["redacted"].startswith("Em N.T.L. (12 tuổi, ")
+    assert "Nguyễn Du" not in result["redacted"] and "0905" not in result["redacted"]
+    assert "Ông Trần Văn Bình, hiệu trưởng" in result["redacted"]  # an adult stays as written
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Bé Na mới lên 7 đã biết bơi.", ("age", "mới lên 7")),
+    ("Cháu H. sinh năm 2013 đang học lớp 7.", ("birth_year", "sinh năm 2013")),
+    ("Liên hệ qua email an.nguyen@example.vn hoặc CCCD 079201001234.", ("national_id", "079201001234")),
+    ("Trang cá nhân facebook.com/be.na.2014 có nhiều ảnh.", ("social_handle", "facebook.com/be.na.2014")),
+    ("Em bị bệnh tự kỷ, đang điều trị tại Bệnh viện Nhi.", ("health", "bị bệnh tự kỷ")),
+    ("Họ đăng ảnh của em lên mạng.", ("image", "ảnh của em")),
+    ("Học sinh N.V.A. lớp 9 bị bắt nạt.", ("name", "Học sinh N.V.A.")),
+    ("Bạn ấy học lớp 9 năm nay.", ("class", "lớp 9")),
+])
+def test_each_kind_of_private_information(text, expected):
+    assert expected in types(analyse(text))
+
+
+def test_initials_keep_the_title_and_the_rest_of_the_text():
+    from copvn.detect.pii import initials
+
+    assert initials("Nguyễn Thị Lan") == "N.T.L." and initials("em Lan") == "em L."
+    assert initials("Học sinh N.V.A.") == "Học sinh N.V.A."
+    result = analyse("Học sinh Trần Minh Khoa lớp 8 bị đánh.")
+    assert result["redacted"] == "Học sinh T.M.K. [đã lược bỏ] bị đánh."
+
+
+def test_a_birth_year_is_read_against_the_articles_date():
+    text = "Nguyễn Minh Khôi, SN 2009, đạt giải nhất."
+    assert analyse(text, dt.date(2024, 5, 1))["persons"][0]["child"] is True  # 15 then
+    assert analyse(text, dt.date(2027, 5, 1))["persons"][0]["child"] is False  # 18 then
+
+
+def test_streets_and_schools_named_after_people_are_not_people():
+    result = analyse("Đường Nguyễn Huệ và Trường THCS Nguyễn Du được trang trí đẹp.")
+    assert result["persons"] == [] and all(f["type"] != "name" for f in result["findings"])
+
+
+def test_text_without_diacritics_still_yields_names_and_ages():
+    result = analyse("Em Nguyen Thi Lan 12 tuoi hoc lop 6.")
+    assert result["persons"][0]["child"] is True
+
+
+@pytest.mark.parametrize("text", ["", "   ", "a" * 200_000, "😀" * 100, "<html><body></body></html>"])
+def test_odd_input_gives_a_result(text):
+    result = analyse(text)
+    assert set(result) >= {"persons", "findings", "redacted"}
+
+
+def test_html_is_reduced_to_its_article_first():
+    html = ("<html><body><nav>Trang chủ</nav><article><h1>Tin</h1><p>" + STORY + "</p><p>" + "Nội dung khác. " * 30
+            + "</p></article></body></html>")
+    result = analyse(html)
+    assert any(f["text"] == "Trường THCS Nguyễn Du" for f in result["findings"])
+    assert result["text"][result["findings"][0]["start"]:result["findings"][0]["end"]] == result["findings"][0]["text"]
+
+
+def test_the_cli_contract():
+    lines = [json.dumps({"id": 1, "text": STORY, "date": "2026-01-05"}), "{oops", json.dumps({"id": 3}),
+             json.dumps({"id": 4, "text": "x", "date": "05/01/2026"})]
+    result = CliRunner().invoke(main, ["pii", "-"], input="\n".join(lines) + "\n")
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o.get("id") for o in out] == [1, None, 3, 4]
+    assert set(out[0]) == {"id", "persons", "findings", "redacted"}
+    assert set(out[0]["persons"][0]) == {"child", "minor", "evidence", "mentions"}
+    assert set(out[0]["findings"][0]) == {"type", "start", "end", "text", "person"}
+    assert all("error" in o for o in out[1:])
