@@ -190,7 +190,7 @@ def manage(args):
 
 
 from copvn.media_cli import hash_command, lists_group, match_command  # noqa: E402
-from copvn.pii_cli import pii_command  # noqa: E402
+from copvn.pii_cli import eval_pii_command, pii_command  # noqa: E402
 from copvn.text_cli import classify_command, eval_text_command, train_text_command  # noqa: E402
 
 main.add_command(classify_command)
@@ -200,6 +200,7 @@ main.add_command(hash_command)
 main.add_command(match_command)
 main.add_command(lists_group)
 main.add_command(pii_command)
+main.add_command(eval_pii_command)
 
 if __name__ == "__main__":
     main()

@@ -33,3 +33,18 @@ def pii_command(source):
         sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
         if number % 10_000 == 0:
             click.echo(f"pii: {number} lines", err=True)
+
+
+@click.command("eval-pii")
+@click.option("--data", "path", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Annotated JSON lines (default: tests/data/pii_eval.jsonl).")
+def eval_pii_command(path):
+    """Precision, recall and F1 per type and for the child decision on an annotated set."""
+    from pathlib import Path
+
+    from copvn.detect.pii import evaluate
+
+    source = Path(path) if path else Path(__file__).resolve().parents[1] / "tests" / "data" / "pii_eval.jsonl"
+    rows = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for row in evaluate(rows):
+        sys.stdout.write(json.dumps({"set": source.name, "paragraphs": len(rows), **row}, ensure_ascii=False) + "\n")

@@ -90,3 +90,11 @@ def test_the_cli_contract():
     assert set(out[0]["persons"][0]) == {"child", "minor", "evidence", "mentions"}
     assert set(out[0]["findings"][0]) == {"type", "start", "end", "text", "person"}
     assert all("error" in o for o in out[1:])
+
+
+def test_eval_pii_reports_every_annotated_type_and_the_child_decision():
+    result = CliRunner().invoke(main, ["eval-pii"])
+    assert result.exit_code == 0, result.output
+    rows = {json.loads(line)["type"]: json.loads(line) for line in result.stdout.splitlines()}
+    assert {"name", "age", "school", "class", "address", "phone", "child"} <= set(rows)
+    assert all(0 <= r["precision"] <= 1 and 0 <= r["recall"] <= 1 for r in rows.values())

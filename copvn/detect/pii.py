@@ -250,3 +250,34 @@ def analyse(text: str, date: dt.date | None = None) -> dict:
         "redacted": redact(text, found, persons),
         "text": text,
     }
+
+
+def evaluate(rows: list[dict]) -> list[dict]:
+    """Precision, recall and F1 per finding type (a finding is right when type and text match an expected one)
+    and for the child decision, over an annotated set (tests/data/pii_eval.jsonl)."""
+    from collections import Counter
+
+    tp, fp, fn = Counter(), Counter(), Counter()
+    for row in rows:
+        date = dt.date.fromisoformat(row["date"]) if row.get("date") else None
+        result = analyse(row["text"], date)
+        got = Counter((f["type"], f["text"]) for f in result["findings"])
+        want = Counter(tuple(e) for e in row["expect"])
+        for key in got | want:
+            tp[key[0]] += min(got[key], want[key])
+            fp[key[0]] += max(0, got[key] - want[key])
+            fn[key[0]] += max(0, want[key] - got[key])
+        names = {f["text"]: f["person"] for f in result["findings"] if f["type"] == "name"}
+        decided = {i for i, p in enumerate(result["persons"]) if p["child"]}
+        for name in row.get("children", []):
+            hit = names.get(name) in decided
+            tp["child"], fn["child"] = tp["child"] + hit, fn["child"] + (not hit)
+        for name in row.get("adults", []) + row.get("minors", []):
+            fp["child"] += names.get(name) in decided
+    report = []
+    for kind in sorted(set(tp) | set(fp) | set(fn)):
+        p = tp[kind] / (tp[kind] + fp[kind]) if tp[kind] + fp[kind] else 0.0
+        r = tp[kind] / (tp[kind] + fn[kind]) if tp[kind] + fn[kind] else 0.0
+        report.append({"type": kind, "precision": round(p, 3), "recall": round(r, 3),
+                       "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0, "expected": tp[kind] + fn[kind]})
+    return report
