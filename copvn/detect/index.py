@@ -99,6 +99,25 @@ def _distance_if_first(h, q, threshold, r, k):
     return d
 
 
+@njit(cache=True, inline="always")
+def _visit(hashes, orders, lows, offsets, k, bucket, lo, budget, q, qi, threshold, r, out_q, out_id, out_d, found):
+    """One bucket of table k: keep entries whose low bits are within budget, verify them on 256 bits, record
+    the matches (counting past the buffer's end, so the caller can retry with a larger one)."""
+    for e in range(np.int64(offsets[k, bucket]), np.int64(offsets[k, bucket + 1])):
+        if _popcount16(np.int64(lows[k, e] ^ lo)) > budget:
+            continue
+        i = orders[k, e]
+        d = _distance_if_first(hashes[i], q, threshold, r, k)
+        if d < 0:
+            continue
+        if found < out_q.shape[0]:
+            out_q[found] = qi
+            out_id[found] = i
+            out_d[found] = d
+        found += 1
+    return found
+
+
 @njit(cache=True)
 def _search(hashes, orders, lows, offsets, queries, threshold, masks, mask_starts, out_q, out_id, out_d):
     r = threshold // 8
@@ -112,19 +131,8 @@ def _search(hashes, orders, lows, offsets, queries, threshold, masks, mask_start
             for bits in range(r + 1):
                 budget = r - bits
                 for m in range(mask_starts[bits], mask_starts[bits + 1]):
-                    bucket = hi ^ masks[m]
-                    for e in range(np.int64(offsets[k, bucket]), np.int64(offsets[k, bucket + 1])):
-                        if _popcount16(np.int64(lows[k, e] ^ lo)) > budget:
-                            continue
-                        i = orders[k, e]
-                        d = _distance_if_first(hashes[i], q, threshold, r, k)
-                        if d < 0:
-                            continue
-                        if found < out_q.shape[0]:
-                            out_q[found] = qi
-                            out_id[found] = i
-                            out_d[found] = d
-                        found += 1
+                    found = _visit(hashes, orders, lows, offsets, k, hi ^ masks[m], lo, budget, q, qi, threshold, r,
+                                   out_q, out_id, out_d, found)
     return found
 
 
@@ -160,18 +168,8 @@ def _search_batch(hashes, orders, lows, offsets, queries, threshold, masks, mask
             bucket = his[qi] ^ masks[m]
             budget = r - mask_bits[m]
             lo = _chunk(q, k) & LOW_MASK
-            for e in range(np.int64(offsets[k, bucket]), np.int64(offsets[k, bucket + 1])):
-                if _popcount16(np.int64(lows[k, e] ^ lo)) > budget:
-                    continue
-                i = orders[k, e]
-                d = _distance_if_first(hashes[i], q, threshold, r, k)
-                if d < 0:
-                    continue
-                if found < out_q.shape[0]:
-                    out_q[found] = qi
-                    out_id[found] = i
-                    out_d[found] = d
-                found += 1
+            found = _visit(hashes, orders, lows, offsets, k, bucket, lo, budget, q, qi, threshold, r,
+                           out_q, out_id, out_d, found)
     return found
 
 
