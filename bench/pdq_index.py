@@ -1,7 +1,8 @@
 """PDQ index: build time, resident memory, queries per second on one core and recall, for copvn's index and
 python-threatexchange's PDQIndex (what HMA uses), on the same hashes and queries, side by side.
 
-    .venv/bin/python bench/pdq_index.py [--sizes 1000000,10000000] [--queries 2000] [--threshold 31] [--no-peer]
+    .venv/bin/python bench/pdq_index.py [--sizes 1000000,10000000,30000000] [--peer-up-to 10000000]
+                                        [--queries 2000] [--threshold 31] [--no-peer]
 
 Half the queries are near-duplicates of listed hashes (distance 1–30), half random. Each side runs in its own
 process so that its resident memory is its own. The peer is installed in bench/.peer-venv (threatexchange,
@@ -132,10 +133,12 @@ def run_side(python: str, side: str, folder: Path, threshold: int) -> dict:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="1000000,10000000")
+    parser.add_argument("--sizes", default="1000000,10000000,30000000")
     parser.add_argument("--queries", type=int, default=2000)
     parser.add_argument("--threshold", type=int, default=31)
     parser.add_argument("--no-peer", action="store_true")
+    parser.add_argument("--peer-up-to", type=int, default=10_000_000,
+                        help="run the peer only up to this many hashes (it needs ~0.9 GB per million)")
     parser.add_argument("--side", choices=["copvn", "peer"])
     parser.add_argument("--folder", type=Path)
     args = parser.parse_args()
@@ -150,7 +153,7 @@ def main():
             make_data(n, args.queries, folder)
             exact = truth(folder, args.threshold)
             for name, python in (("copvn", sys.executable), ("python-threatexchange PDQIndex", peer)):
-                if python is None:
+                if python is None or (python == peer and n > args.peer_up_to):
                     continue
                 result = run_side(python, "copvn" if name == "copvn" else "peer", folder, args.threshold)
                 found = {tuple(p) for p in result.pop("found")}

@@ -39,17 +39,19 @@ def as_set(result):
     return set(zip(*(column.tolist() for column in result), strict=True))
 
 
+@pytest.mark.parametrize("batch", [True, False])
 @pytest.mark.parametrize("threshold", [0, 1, 8, 15, 16, 24, 31, 32, 39, 40, 47, 63])
-def test_the_index_finds_exactly_what_brute_force_finds(listed, queries, threshold):
-    found = as_set(PDQIndex.build(listed).search(queries, threshold))
+def test_the_index_finds_exactly_what_brute_force_finds(listed, queries, threshold, batch):
+    found = as_set(PDQIndex.build(listed).search(queries, threshold, batch=batch))
     expected = as_set(BruteForceIndex(listed).search(queries, threshold))
     assert found == expected
     if threshold >= 31:
         assert len(expected) > 150
 
 
-def test_each_match_is_reported_once_with_its_distance(listed, queries):
-    q, i, d = PDQIndex.build(listed).search(queries, 31)
+@pytest.mark.parametrize("batch", [True, False])
+def test_each_match_is_reported_once_with_its_distance(listed, queries, batch):
+    q, i, d = PDQIndex.build(listed).search(queries, 31, batch=batch)
     assert len(set(zip(q.tolist(), i.tolist(), strict=True))) == len(q)
     recomputed = [int(np.bitwise_count(listed[a] ^ queries[b]).sum()) for a, b in zip(i, q, strict=True)]
     assert recomputed == d.tolist()
@@ -74,3 +76,32 @@ def test_empty_index_and_empty_queries():
     empty = PDQIndex.build(np.empty((0, 4), dtype=np.uint64))
     assert all(len(c) == 0 for c in empty.search(random_hashes(2), 31))
     assert all(len(c) == 0 for c in PDQIndex.build(random_hashes(10)).search(np.empty((0, 4), np.uint64), 31))
+
+
+def test_single_queries_take_the_gathering_kernel_and_agree_with_brute_force(listed, queries):
+    index, oracle = PDQIndex.build(listed), BruteForceIndex(listed)
+    for q in queries[::7]:  # one at a time: below the batch size
+        assert as_set(index.search(q[None, :], 31)) == as_set(oracle.search(q[None, :], 31))
+
+
+def test_wide_ids_and_crowded_buckets_give_the_same_answers(listed, queries):
+    wide = PDQIndex.build(listed, id_bytes=4)
+    assert wide.ids.shape[2] == 4
+    for batch in (True, False):
+        assert as_set(wide.search(queries, 31, batch=batch)) == as_set(BruteForceIndex(listed).search(queries, 31))
+    crowded = np.vstack([np.repeat(listed[:1], 70_000, axis=0), listed[1:2000]])  # one bucket past 65,535 entries
+    index = PDQIndex.build(crowded)
+    assert index.heads.dtype == np.uint64
+    probe = np.vstack([flip(listed[0], 3), flip(listed[7], 5), random_hashes(2)])
+    for batch in (True, False):
+        assert as_set(index.search(probe, 31, batch=batch)) == as_set(BruteForceIndex(crowded).search(probe, 31))
+
+
+def test_an_index_saved_in_another_layout_is_refused(tmp_path, listed):
+    import json
+
+    PDQIndex.build(listed[:100]).save(tmp_path / "idx")
+    meta = json.loads((tmp_path / "idx" / "index.json").read_text())
+    (tmp_path / "idx" / "index.json").write_text(json.dumps({**meta, "format": 2}))
+    with pytest.raises(ValueError, match="rebuild"):
+        PDQIndex.load(tmp_path / "idx")

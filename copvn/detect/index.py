@@ -2,11 +2,21 @@
 
 Multi-index hashing. A hash is cut into 8 chunks of 32 bits; two hashes within distance t share at least one
 chunk within distance floor(t / 8) (pigeonhole). For each chunk there is a table: entry ids sorted by the
-chunk's value, bucketed by its high 20 bits, with its low 12 bits alongside. A query visits, per table,
-the buckets whose high half differs from the query's in at most r bits, keeps the entries whose low half
+chunk's value, bucketed by its high 21 bits, with its low 11 bits alongside. A query visits, per table,
+the buckets whose high part differs from the query's in at most r bits, keeps the entries whose low part
 is close enough, and checks the survivors on the full 256 bits. A survivor is reported by the first table
-in which it qualifies, so nothing is reported twice. Memory: 32 bytes of hash plus 8 × 6 bytes of tables
-per entry. Thresholds above MIH_MAX_THRESHOLD use an exact linear scan instead.
+in which it qualifies, so nothing is reported twice. Thresholds above MIH_MAX_THRESHOLD use an exact linear
+scan instead.
+
+Memory per entry: 32 bytes of hash plus, per table, a 3-byte id (4 bytes from 2**24 entries) and the lowest
+8 of the low bits (a filter; the full hash decides) — 64 bytes at 10 million, about 640 MB; bucket heads
+cost 4 bytes per bucket per table (a 16-bit offset inside a block of 64 buckets and a 16-bit signature,
+plus one 32-bit start per block): 67 MB. The cost of a query is
+memory latency, one random read per bucket visited: the single-query kernel first gathers the boundaries of
+every bucket it will visit in a table (independent reads the processor overlaps), then scans them; each
+bucket's head holds, beside its offset, a 16-bit signature of its entries' top low bits, so most exact-low
+probes end at the head without reading the entries. The batch kernel sorts the probes of many queries by
+bucket and sweeps each table once; it pays off from about 16 million entries.
 
 `BruteForceIndex` is the oracle the tests compare against.
 """
@@ -22,13 +32,18 @@ import numpy as np
 from numba import njit
 
 CHUNKS = 8
-HIGH_BITS = 20  # buckets per table: 2**20 (high 20 bits of the chunk); the low 12 bits are kept beside each id
+HIGH_BITS = 21  # buckets per table: 2**21 (high 21 bits of the chunk); the low 11 bits make the rest
 LOW_BITS = 32 - HIGH_BITS
 LOW_MASK = (1 << LOW_BITS) - 1
-MIH_MAX_THRESHOLD = 31  # r = floor(t / 8) <= 3: at most 1,351 buckets per table; above, an exact linear scan
+KEPT_MASK = 0xFF  # the lowest 8 of them are kept beside each id: a filter, the full hash decides
+SIG_SHIFT = LOW_BITS - 4  # a bucket's signature: which values of the top 4 low bits its entries have
+BLOCK_BITS = 6  # bucket boundaries: a 32-bit start per block of 64 buckets, a 16-bit offset per bucket
+MIH_MAX_THRESHOLD = 31  # r = floor(t / 8) <= 3: at most 1,562 buckets per table; above, an exact linear scan
 DEFAULT_THRESHOLD = 31
-BATCH_FROM = 64  # from this many queries at once, probes are sorted by bucket and the tables swept in order
+BATCH_FROM = 64  # from this many queries at once, probes are sorted by bucket and the tables swept in order…
+BATCH_MIN_SIZE = 2**24  # …in an index this large; below, one query after another is faster (measured)
 BATCH_SIZE = 4096
+FORMAT = 3  # saved-index layout version
 
 
 def hex_to_words(hexes: list[str]) -> np.ndarray:
@@ -51,13 +66,13 @@ def chunk_values(words: np.ndarray, k: int) -> np.ndarray:
 
 @lru_cache(maxsize=16)
 def _masks(max_bits: int) -> tuple[np.ndarray, np.ndarray]:
-    """All HIGH_BITS-bit masks with up to max_bits bits set, grouped by bit count (with group offsets)."""
-    masks, starts = [], [0]
+    """All HIGH_BITS-bit masks with up to max_bits bits set, and the number of bits set in each."""
+    masks, bits_set = [], []
     for bits in range(max_bits + 1):
         for combo in itertools.combinations(range(HIGH_BITS), bits):
             masks.append(sum(1 << b for b in combo))
-        starts.append(len(masks))
-    return np.array(masks, dtype=np.uint32), np.array(starts, dtype=np.int64)
+            bits_set.append(bits)
+    return np.array(masks, dtype=np.uint32), np.array(bits_set, dtype=np.int64)
 
 
 @njit(cache=True, inline="always")
@@ -96,17 +111,42 @@ def _distance_if_first(h, q, threshold, r, k):
     for j in range(k):
         if _popcount64(np.uint64(_chunk(q, j) ^ _chunk(h, j))) <= r:
             return -1
+    if _popcount64(np.uint64(_chunk(q, k) ^ _chunk(h, k))) > r:
+        return -1  # passed the 8-bit filter but does not qualify in this table: another table reports it
     return d
 
 
 @njit(cache=True, inline="always")
-def _visit(hashes, orders, lows, offsets, k, bucket, lo, budget, q, qi, threshold, r, out_q, out_id, out_d, found):
+def _bounds(starts, heads, k, bucket, lo, budget):
+    """First and one-past-last entry of a bucket in table k; an empty range when the bucket's signature shows
+    that no entry can have exactly these low bits (budget 0)."""
+    head = np.int64(heads[k, bucket])
+    shift = heads.itemsize * 4  # the offset fills the lower half of a head, the signature the upper
+    rel_mask = (np.int64(1) << shift) - 1
+    first = np.int64(starts[k, bucket >> BLOCK_BITS]) + (head & rel_mask)
+    if budget == 0 and not (head >> (shift + ((lo >> SIG_SHIFT) & 15))) & 1:
+        return first, first
+    last = np.int64(starts[k, (bucket + 1) >> BLOCK_BITS]) + (np.int64(heads[k, bucket + 1]) & rel_mask)
+    return first, last
+
+
+@njit(cache=True, inline="always")
+def _entry(ids, k, e):
+    """The entry id stored in little-endian bytes (3 below 2**24 entries, else 4)."""
+    value = np.int64(0)
+    for b in range(ids.shape[2]):
+        value |= np.int64(ids[k, e, b]) << (8 * b)
+    return value
+
+
+@njit(cache=True, inline="always")
+def _visit(hashes, ids, lows, k, first, last, lo, budget, q, qi, threshold, r, out_q, out_id, out_d, found):
     """One bucket of table k: keep entries whose low bits are within budget, verify them on 256 bits, record
     the matches (counting past the buffer's end, so the caller can retry with a larger one)."""
-    for e in range(np.int64(offsets[k, bucket]), np.int64(offsets[k, bucket + 1])):
-        if _popcount16(np.int64(lows[k, e] ^ lo)) > budget:
+    for e in range(first, last):
+        if _popcount16(np.int64(lows[k, e] ^ (lo & KEPT_MASK))) > budget:
             continue
-        i = orders[k, e]
+        i = _entry(ids, k, e)
         d = _distance_if_first(hashes[i], q, threshold, r, k)
         if d < 0:
             continue
@@ -119,8 +159,11 @@ def _visit(hashes, orders, lows, offsets, k, bucket, lo, budget, q, qi, threshol
 
 
 @njit(cache=True)
-def _search(hashes, orders, lows, offsets, queries, threshold, masks, mask_starts, out_q, out_id, out_d):
+def _search(hashes, ids, lows, starts, heads, queries, threshold, masks, mask_bits, out_q, out_id, out_d):
     r = threshold // 8
+    n_masks = masks.shape[0]
+    first = np.empty(n_masks, np.int64)
+    last = np.empty(n_masks, np.int64)
     found = 0
     for qi in range(queries.shape[0]):
         q = queries[qi]
@@ -128,47 +171,46 @@ def _search(hashes, orders, lows, offsets, queries, threshold, masks, mask_start
             c = _chunk(q, k)
             hi = c >> LOW_BITS
             lo = c & LOW_MASK
-            for bits in range(r + 1):
-                budget = r - bits
-                for m in range(mask_starts[bits], mask_starts[bits + 1]):
-                    found = _visit(hashes, orders, lows, offsets, k, hi ^ masks[m], lo, budget, q, qi, threshold, r,
-                                   out_q, out_id, out_d, found)
+            for m in range(n_masks):  # gather every boundary first: independent reads, overlapped
+                first[m], last[m] = _bounds(starts, heads, k, hi ^ masks[m], lo, r - mask_bits[m])
+            for m in range(n_masks):
+                found = _visit(hashes, ids, lows, k, first[m], last[m], lo, r - mask_bits[m], q, qi, threshold, r,
+                               out_q, out_id, out_d, found)
     return found
 
 
 @njit(cache=True)
-def _search_batch(hashes, orders, lows, offsets, queries, threshold, masks, mask_bits, out_q, out_id, out_d):
+def _search_batch(hashes, ids, lows, starts, heads, queries, threshold, masks, mask_bits, out_q, out_id, out_d):
     """The same search for many queries at once: per table, the probes of every query are sorted by bucket
     (a counting sort), so the tables are read in one sequential sweep instead of at random."""
     r = threshold // 8
     n_queries, n_masks = queries.shape[0], masks.shape[0]
-    n_buckets = offsets.shape[1] - 1
-    starts = np.zeros(n_buckets + 1, np.int64)
+    n_buckets = 1 << HIGH_BITS
+    counts = np.zeros(n_buckets + 1, np.int64)
     probe_q = np.empty(n_queries * n_masks, np.int32)
     probe_m = np.empty(n_queries * n_masks, np.int32)
     his = np.empty(n_queries, np.int64)
     found = 0
     for k in range(8):
-        starts[:] = 0
+        counts[:] = 0
         for qi in range(n_queries):
             his[qi] = np.int64(_chunk(queries[qi], k) >> LOW_BITS)
             for m in range(n_masks):
-                starts[(his[qi] ^ masks[m]) + 1] += 1
+                counts[(his[qi] ^ masks[m]) + 1] += 1
         for b in range(n_buckets):
-            starts[b + 1] += starts[b]
+            counts[b + 1] += counts[b]
         for qi in range(n_queries):
             for m in range(n_masks):
                 bucket = his[qi] ^ masks[m]
-                probe_q[starts[bucket]] = qi
-                probe_m[starts[bucket]] = m
-                starts[bucket] += 1
+                probe_q[counts[bucket]] = qi
+                probe_m[counts[bucket]] = m
+                counts[bucket] += 1
         for p in range(n_queries * n_masks):
             qi, m = probe_q[p], probe_m[p]
             q = queries[qi]
-            bucket = his[qi] ^ masks[m]
-            budget = r - mask_bits[m]
             lo = _chunk(q, k) & LOW_MASK
-            found = _visit(hashes, orders, lows, offsets, k, bucket, lo, budget, q, qi, threshold, r,
+            first, last = _bounds(starts, heads, k, his[qi] ^ masks[m], lo, r - mask_bits[m])
+            found = _visit(hashes, ids, lows, k, first, last, lo, r - mask_bits[m], q, qi, threshold, r,
                            out_q, out_id, out_d, found)
     return found
 
@@ -205,28 +247,52 @@ def _collect(kernel, *args, capacity: int):
 class PDQIndex:
     """Exact radius search over PDQ hashes. Results are (query index, entry index, distance) arrays."""
 
-    def __init__(self, hashes: np.ndarray, orders: np.ndarray, lows: np.ndarray, offsets: np.ndarray):
-        self.hashes, self.orders, self.lows, self.offsets = hashes, orders, lows, offsets
+    ARRAYS = ("hashes", "ids", "lows", "starts", "heads")
+
+    def __init__(self, hashes: np.ndarray, ids: np.ndarray, lows: np.ndarray, starts: np.ndarray, heads: np.ndarray):
+        self.hashes, self.ids, self.lows, self.starts, self.heads = hashes, ids, lows, starts, heads
 
     @classmethod
-    def build(cls, hashes: np.ndarray) -> PDQIndex:
+    def build(cls, hashes: np.ndarray, id_bytes: int | None = None) -> PDQIndex:
         hashes = np.ascontiguousarray(hashes, dtype=np.uint64)
         n = hashes.shape[0]
-        orders = np.empty((CHUNKS, n), dtype=np.uint32)
-        lows = np.empty((CHUNKS, n), dtype=np.uint16)
-        offsets = np.zeros((CHUNKS, (1 << HIGH_BITS) + 1), dtype=np.uint32 if n < 2**32 else np.int64)
+        id_bytes = id_bytes or (3 if n < 2**24 else 4 if n < 2**32 else 8)
+        n_buckets, n_blocks = 1 << HIGH_BITS, (1 << HIGH_BITS) >> BLOCK_BITS
+        ids = np.empty((CHUNKS, n, id_bytes), dtype=np.uint8)
+        lows = np.empty((CHUNKS, n), dtype=np.uint8)
+        starts = np.empty((CHUNKS, n_blocks + 1), dtype=np.uint32 if n < 2**32 else np.int64)
+        crowded = max(int(np.bincount(chunk_values(hashes, k) >> (LOW_BITS + BLOCK_BITS)).max(initial=0))
+                      for k in range(CHUNKS))
+        wide = crowded >= 2**16  # a block of 64 buckets past 65,535 entries (many duplicates): 64-bit heads
+        half = np.uint64(32 if wide else 16)
+        heads = np.empty((CHUNKS, n_buckets + 1), dtype=np.uint64 if wide else np.uint32)
+        block_start = (np.arange(n_buckets + 1) >> BLOCK_BITS) << BLOCK_BITS
+        offsets = np.zeros(n_buckets + 1, dtype=np.int64)
+        sig = np.zeros(n_buckets + 1, dtype=np.uint64)
         for k in range(CHUNKS):
             values = chunk_values(hashes, k)
             order = np.argsort(values, kind="stable")
-            orders[k] = order
-            lows[k] = (values[order] & LOW_MASK).astype(np.uint16)
-            offsets[k, 1:] = np.cumsum(np.bincount(values >> LOW_BITS, minlength=1 << HIGH_BITS))
-        return cls(hashes, orders, lows, offsets)
+            ids[k] = order.astype("<u8").view(np.uint8).reshape(n, 8)[:, :id_bytes]
+            values = values[order]
+            del order
+            lows[k] = (values & KEPT_MASK).astype(np.uint8)
+            offsets[1:] = np.cumsum(np.bincount(values >> LOW_BITS, minlength=n_buckets))
+            starts[k] = offsets[::1 << BLOCK_BITS]
+            bits = np.left_shift(np.uint16(1), ((values >> SIG_SHIFT) & 15).astype(np.uint16))
+            filled = np.flatnonzero(offsets[1:] > offsets[:-1])
+            sig[:] = 0
+            if len(filled):
+                sig[filled] = np.bitwise_or.reduceat(bits, offsets[filled])
+            heads[k] = (offsets - offsets[block_start]).astype(np.uint64) | (sig << half)
+            del values, bits
+        return cls(hashes, ids, lows, starts, heads)
 
     def __len__(self) -> int:
         return self.hashes.shape[0]
 
-    def search(self, queries: np.ndarray, threshold: int = DEFAULT_THRESHOLD):
+    def search(self, queries: np.ndarray, threshold: int = DEFAULT_THRESHOLD, batch: bool | None = None):
+        """Every (query, entry, distance) within the threshold. `batch` forces or forbids the batch kernel;
+        by default it is used for many queries against a large index."""
         queries = np.ascontiguousarray(queries, dtype=np.uint64).reshape(-1, 4)
         if not 0 <= threshold <= 256:
             raise ValueError("threshold must be between 0 and 256")
@@ -236,34 +302,40 @@ class PDQIndex:
         capacity = max(1024, 8 * len(queries))
         if threshold > MIH_MAX_THRESHOLD:
             return _collect(_scan, self.hashes, queries, threshold, capacity=capacity)
-        masks, starts = _masks(threshold // 8)
-        if len(queries) < BATCH_FROM:
-            return _collect(_search, self.hashes, self.orders, self.lows, self.offsets, queries, threshold, masks,
-                            starts, capacity=capacity)
-        bits = np.repeat(np.arange(len(starts) - 1), np.diff(starts)).astype(np.int64)
-        parts = [_collect(_search_batch, self.hashes, self.orders, self.lows, self.offsets,
-                          queries[i:i + BATCH_SIZE], threshold, masks, bits, capacity=capacity)
-                 for i in range(0, len(queries), BATCH_SIZE)]
+        masks, bits = _masks(threshold // 8)
+        tables = (self.hashes, self.ids, self.lows, self.starts, self.heads)
+        if batch is None:
+            batch = len(queries) >= BATCH_FROM and len(self) >= BATCH_MIN_SIZE
+        if not batch:
+            return _collect(_search, *tables, queries, threshold, masks, bits, capacity=capacity)
+        parts = [_collect(_search_batch, *tables, queries[i:i + BATCH_SIZE], threshold, masks, bits,
+                          capacity=capacity) for i in range(0, len(queries), BATCH_SIZE)]
         return (np.concatenate([p[0] + i * BATCH_SIZE for p, i in zip(parts, range(len(parts)), strict=True)]),
                 np.concatenate([p[1] for p in parts]), np.concatenate([p[2] for p in parts]))
+
+    def nbytes(self) -> int:
+        return sum(getattr(self, name).nbytes for name in self.ARRAYS)
 
     def save(self, folder: Path) -> None:
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        for name in ("hashes", "orders", "lows", "offsets"):
+        for name in self.ARRAYS:
             np.save(folder / f"{name}.npy", getattr(self, name))
-        (folder / "index.json").write_text(json.dumps({"kind": "pdq-mih", "chunks": CHUNKS, "high_bits": HIGH_BITS,
+        (folder / "index.json").write_text(json.dumps({"kind": "pdq-mih", "format": FORMAT, "chunks": CHUNKS,
+                                                         "high_bits": HIGH_BITS, "block_bits": BLOCK_BITS,
                                                          "size": len(self)}))
 
     @classmethod
     def load(cls, folder: Path, mmap: bool = True) -> PDQIndex:
         folder = Path(folder)
         meta = json.loads((folder / "index.json").read_text())
-        if meta.get("kind") != "pdq-mih" or meta.get("chunks") != CHUNKS or meta.get("high_bits") != HIGH_BITS:
+        if meta.get("kind") != "pdq-mih":
             raise ValueError(f"{folder} is not a copvn PDQ index")
+        if (meta.get("format"), meta.get("chunks"), meta.get("high_bits"), meta.get("block_bits")) != (
+                FORMAT, CHUNKS, HIGH_BITS, BLOCK_BITS):
+            raise ValueError(f"{folder} was saved by another version of copvn's PDQ index: rebuild it from its list")
         mode = "r" if mmap else None
-        arrays = [np.load(folder / f"{name}.npy", mmap_mode=mode) for name in ("hashes", "orders", "lows", "offsets")]
-        return cls(*arrays)
+        return cls(*(np.load(folder / f"{name}.npy", mmap_mode=mode) for name in cls.ARRAYS))
 
 
 class BruteForceIndex:
@@ -272,7 +344,9 @@ class BruteForceIndex:
     def __init__(self, hashes: np.ndarray):
         self.hashes = np.ascontiguousarray(hashes, dtype=np.uint64)
 
-    def search(self, queries: np.ndarray, threshold: int = DEFAULT_THRESHOLD):
+    def search(self, queries: np.ndarray, threshold: int = DEFAULT_THRESHOLD, batch: bool | None = None):
+        """Every (query, entry, distance) within the threshold. `batch` forces or forbids the batch kernel;
+        by default it is used for many queries against a large index."""
         queries = np.ascontiguousarray(queries, dtype=np.uint64).reshape(-1, 4)
         rows = []
         for qi, q in enumerate(queries):
