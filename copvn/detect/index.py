@@ -8,15 +8,17 @@ is close enough, and checks the survivors on the full 256 bits. A survivor is re
 in which it qualifies, so nothing is reported twice. Thresholds above MIH_MAX_THRESHOLD use an exact linear
 scan instead.
 
-Memory per entry: 32 bytes of hash plus, per table, a 3-byte id (4 bytes from 2**24 entries) and the lowest
-8 of the low bits (a filter; the full hash decides) — 64 bytes at 10 million, about 640 MB; bucket heads
-cost 4 bytes per bucket per table (a 16-bit offset inside a block of 64 buckets and a 16-bit signature,
-plus one 32-bit start per block): 67 MB. The cost of a query is
-memory latency, one random read per bucket visited: the single-query kernel first gathers the boundaries of
-every bucket it will visit in a table (independent reads the processor overlaps), then scans them; each
-bucket's head holds, beside its offset, a 16-bit signature of its entries' top low bits, so most exact-low
-probes end at the head without reading the entries. The batch kernel sorts the probes of many queries by
-bucket and sweeps each table once; it pays off from about 16 million entries.
+Memory per entry: 32 bytes of hash plus, per table, a 3-byte id (4 bytes from 2**24 entries) and the top 8 of
+the 11 low bits (a filter; the full hash decides) — 64 bytes, 640 MB at 10 million; plus an 8-byte head per
+bucket per table (the bucket's first entry and a 32-bit signature of which values its entries' lowest 5 bits
+take): 134 MB.
+
+A query's cost is memory latency, so the single-query kernel is written for overlapped reads. Per table it
+first reads the heads of every bucket it will visit (independent reads, no branch), where the signature ends
+most exact-low probes; then scans the kept bits of the remaining buckets (ascending within a bucket, so an
+exact probe stops early); then fetches the ids of all candidates, then their hashes, and verifies them. The
+batch kernel sorts the probes of many queries by bucket and sweeps each table once; it is chosen only for
+indexes of 64 million entries or more (at 10 and 30 million, one query after another is faster).
 
 `BruteForceIndex` is the oracle the tests compare against.
 """
@@ -35,15 +37,16 @@ CHUNKS = 8
 HIGH_BITS = 21  # buckets per table: 2**21 (high 21 bits of the chunk); the low 11 bits make the rest
 LOW_BITS = 32 - HIGH_BITS
 LOW_MASK = (1 << LOW_BITS) - 1
-KEPT_MASK = 0xFF  # the lowest 8 of them are kept beside each id: a filter, the full hash decides
-SIG_SHIFT = LOW_BITS - 4  # a bucket's signature: which values of the top 4 low bits its entries have
-BLOCK_BITS = 6  # bucket boundaries: a 32-bit start per block of 64 buckets, a 16-bit offset per bucket
+KEPT_SHIFT = LOW_BITS - 8  # the top 8 of them are kept beside each id (a filter; the full hash decides), so
+#                           within a bucket, sorted by chunk value, the kept bits never decrease
+SIG_MASK = 31  # a bucket's head: its first entry (32 bits) and which values of the lowest 5 bits it holds
 MIH_MAX_THRESHOLD = 31  # r = floor(t / 8) <= 3: at most 1,562 buckets per table; above, an exact linear scan
 DEFAULT_THRESHOLD = 31
 BATCH_FROM = 64  # from this many queries at once, probes are sorted by bucket and the tables swept in order…
-BATCH_MIN_SIZE = 2**24  # …in an index this large; below, one query after another is faster (measured)
+BATCH_MIN_SIZE = 2**26  # …in an index this large; at 10 and 30 million one query after another is faster
 BATCH_SIZE = 4096
-FORMAT = 3  # saved-index layout version
+PENDING = 1024  # candidates of one table collected before they are verified together
+FORMAT = 4  # saved-index layout version
 
 
 def hex_to_words(hexes: list[str]) -> np.ndarray:
@@ -117,17 +120,14 @@ def _distance_if_first(h, q, threshold, r, k):
 
 
 @njit(cache=True, inline="always")
-def _bounds(starts, heads, k, bucket, lo, budget):
+def _bounds(heads, k, bucket, lo, budget):
     """First and one-past-last entry of a bucket in table k; an empty range when the bucket's signature shows
-    that no entry can have exactly these low bits (budget 0)."""
-    head = np.int64(heads[k, bucket])
-    shift = heads.itemsize * 4  # the offset fills the lower half of a head, the signature the upper
-    rel_mask = (np.int64(1) << shift) - 1
-    first = np.int64(starts[k, bucket >> BLOCK_BITS]) + (head & rel_mask)
-    if budget == 0 and not (head >> (shift + ((lo >> SIG_SHIFT) & 15))) & 1:
-        return first, first
-    last = np.int64(starts[k, (bucket + 1) >> BLOCK_BITS]) + (np.int64(heads[k, bucket + 1]) & rel_mask)
-    return first, last
+    that no entry can have exactly these low bits (budget 0). No branch, so that the reads stay overlapped."""
+    head = heads[k, bucket]
+    first = np.int64(head & np.uint64(0xFFFFFFFF))
+    last = np.int64(heads[k, bucket + 1] & np.uint64(0xFFFFFFFF))
+    keep = np.int64(budget != 0) | np.int64((head >> np.uint64(32 + (lo & SIG_MASK))) & np.uint64(1))
+    return first, first + (last - first) * keep
 
 
 @njit(cache=True, inline="always")
@@ -144,7 +144,7 @@ def _visit(hashes, ids, lows, k, first, last, lo, budget, q, qi, threshold, r, o
     """One bucket of table k: keep entries whose low bits are within budget, verify them on 256 bits, record
     the matches (counting past the buffer's end, so the caller can retry with a larger one)."""
     for e in range(first, last):
-        if _popcount16(np.int64(lows[k, e] ^ (lo & KEPT_MASK))) > budget:
+        if _popcount16(np.int64(lows[k, e] ^ (lo >> KEPT_SHIFT))) > budget:
             continue
         i = _entry(ids, k, e)
         d = _distance_if_first(hashes[i], q, threshold, r, k)
@@ -158,12 +158,33 @@ def _visit(hashes, ids, lows, k, first, last, lo, budget, q, qi, threshold, r, o
     return found
 
 
+@njit(cache=True, inline="always")
+def _verify(hashes, ids, k, pending, count, ids_of, q, qi, threshold, r, out_q, out_id, out_d, found):
+    """Check the pending candidates of table k on 256 bits: first fetch every id, then every hash — two rounds
+    of independent reads rather than a chain of dependent ones per candidate."""
+    for c in range(count):
+        ids_of[c] = _entry(ids, k, pending[c])
+    for c in range(count):
+        i = ids_of[c]
+        d = _distance_if_first(hashes[i], q, threshold, r, k)
+        if d < 0:
+            continue
+        if found < out_q.shape[0]:
+            out_q[found] = qi
+            out_id[found] = i
+            out_d[found] = d
+        found += 1
+    return found
+
+
 @njit(cache=True)
-def _search(hashes, ids, lows, starts, heads, queries, threshold, masks, mask_bits, out_q, out_id, out_d):
+def _search(hashes, ids, lows, heads, queries, threshold, masks, mask_bits, out_q, out_id, out_d):
     r = threshold // 8
     n_masks = masks.shape[0]
     first = np.empty(n_masks, np.int64)
     last = np.empty(n_masks, np.int64)
+    pending = np.empty(PENDING, np.int64)
+    ids_of = np.empty(PENDING, np.int64)
     found = 0
     for qi in range(queries.shape[0]):
         q = queries[qi]
@@ -171,16 +192,29 @@ def _search(hashes, ids, lows, starts, heads, queries, threshold, masks, mask_bi
             c = _chunk(q, k)
             hi = c >> LOW_BITS
             lo = c & LOW_MASK
+            kept = lo >> KEPT_SHIFT
             for m in range(n_masks):  # gather every boundary first: independent reads, overlapped
-                first[m], last[m] = _bounds(starts, heads, k, hi ^ masks[m], lo, r - mask_bits[m])
-            for m in range(n_masks):
-                found = _visit(hashes, ids, lows, k, first[m], last[m], lo, r - mask_bits[m], q, qi, threshold, r,
-                               out_q, out_id, out_d, found)
+                first[m], last[m] = _bounds(heads, k, hi ^ masks[m], lo, r - mask_bits[m])
+            count = 0
+            for m in range(n_masks):  # then the entries whose kept low bits are close enough
+                budget = r - mask_bits[m]
+                for e in range(first[m], last[m]):
+                    if budget == 0 and lows[k, e] > kept:
+                        break  # kept bits ascend within a bucket: no exact match further on
+                    if _popcount16(np.int64(lows[k, e] ^ kept)) <= budget:
+                        pending[count] = e
+                        count += 1
+                        if count == PENDING:
+                            found = _verify(hashes, ids, k, pending, count, ids_of, q, qi, threshold, r,
+                                            out_q, out_id, out_d, found)
+                            count = 0
+            found = _verify(hashes, ids, k, pending, count, ids_of, q, qi, threshold, r, out_q, out_id, out_d,
+                            found)
     return found
 
 
 @njit(cache=True)
-def _search_batch(hashes, ids, lows, starts, heads, queries, threshold, masks, mask_bits, out_q, out_id, out_d):
+def _search_batch(hashes, ids, lows, heads, queries, threshold, masks, mask_bits, out_q, out_id, out_d):
     """The same search for many queries at once: per table, the probes of every query are sorted by bucket
     (a counting sort), so the tables are read in one sequential sweep instead of at random."""
     r = threshold // 8
@@ -209,7 +243,7 @@ def _search_batch(hashes, ids, lows, starts, heads, queries, threshold, masks, m
             qi, m = probe_q[p], probe_m[p]
             q = queries[qi]
             lo = _chunk(q, k) & LOW_MASK
-            first, last = _bounds(starts, heads, k, his[qi] ^ masks[m], lo, r - mask_bits[m])
+            first, last = _bounds(heads, k, his[qi] ^ masks[m], lo, r - mask_bits[m])
             found = _visit(hashes, ids, lows, k, first, last, lo, r - mask_bits[m], q, qi, threshold, r,
                            out_q, out_id, out_d, found)
     return found
@@ -247,26 +281,22 @@ def _collect(kernel, *args, capacity: int):
 class PDQIndex:
     """Exact radius search over PDQ hashes. Results are (query index, entry index, distance) arrays."""
 
-    ARRAYS = ("hashes", "ids", "lows", "starts", "heads")
+    ARRAYS = ("hashes", "ids", "lows", "heads")
 
-    def __init__(self, hashes: np.ndarray, ids: np.ndarray, lows: np.ndarray, starts: np.ndarray, heads: np.ndarray):
-        self.hashes, self.ids, self.lows, self.starts, self.heads = hashes, ids, lows, starts, heads
+    def __init__(self, hashes: np.ndarray, ids: np.ndarray, lows: np.ndarray, heads: np.ndarray):
+        self.hashes, self.ids, self.lows, self.heads = hashes, ids, lows, heads
 
     @classmethod
     def build(cls, hashes: np.ndarray, id_bytes: int | None = None) -> PDQIndex:
         hashes = np.ascontiguousarray(hashes, dtype=np.uint64)
         n = hashes.shape[0]
-        id_bytes = id_bytes or (3 if n < 2**24 else 4 if n < 2**32 else 8)
-        n_buckets, n_blocks = 1 << HIGH_BITS, (1 << HIGH_BITS) >> BLOCK_BITS
+        if n >= 2**32:
+            raise ValueError("a PDQ index holds fewer than 2**32 hashes; split the list")
+        id_bytes = id_bytes or (3 if n < 2**24 else 4)
+        n_buckets = 1 << HIGH_BITS
         ids = np.empty((CHUNKS, n, id_bytes), dtype=np.uint8)
         lows = np.empty((CHUNKS, n), dtype=np.uint8)
-        starts = np.empty((CHUNKS, n_blocks + 1), dtype=np.uint32 if n < 2**32 else np.int64)
-        crowded = max(int(np.bincount(chunk_values(hashes, k) >> (LOW_BITS + BLOCK_BITS)).max(initial=0))
-                      for k in range(CHUNKS))
-        wide = crowded >= 2**16  # a block of 64 buckets past 65,535 entries (many duplicates): 64-bit heads
-        half = np.uint64(32 if wide else 16)
-        heads = np.empty((CHUNKS, n_buckets + 1), dtype=np.uint64 if wide else np.uint32)
-        block_start = (np.arange(n_buckets + 1) >> BLOCK_BITS) << BLOCK_BITS
+        heads = np.empty((CHUNKS, n_buckets + 1), dtype=np.uint64)
         offsets = np.zeros(n_buckets + 1, dtype=np.int64)
         sig = np.zeros(n_buckets + 1, dtype=np.uint64)
         for k in range(CHUNKS):
@@ -275,17 +305,16 @@ class PDQIndex:
             ids[k] = order.astype("<u8").view(np.uint8).reshape(n, 8)[:, :id_bytes]
             values = values[order]
             del order
-            lows[k] = (values & KEPT_MASK).astype(np.uint8)
+            lows[k] = ((values & LOW_MASK) >> KEPT_SHIFT).astype(np.uint8)
             offsets[1:] = np.cumsum(np.bincount(values >> LOW_BITS, minlength=n_buckets))
-            starts[k] = offsets[::1 << BLOCK_BITS]
-            bits = np.left_shift(np.uint16(1), ((values >> SIG_SHIFT) & 15).astype(np.uint16))
+            bits = np.left_shift(np.uint32(1), (values & SIG_MASK).astype(np.uint32))
             filled = np.flatnonzero(offsets[1:] > offsets[:-1])
             sig[:] = 0
             if len(filled):
                 sig[filled] = np.bitwise_or.reduceat(bits, offsets[filled])
-            heads[k] = (offsets - offsets[block_start]).astype(np.uint64) | (sig << half)
+            heads[k] = offsets.astype(np.uint64) | (sig << np.uint64(32))
             del values, bits
-        return cls(hashes, ids, lows, starts, heads)
+        return cls(hashes, ids, lows, heads)
 
     def __len__(self) -> int:
         return self.hashes.shape[0]
@@ -303,7 +332,7 @@ class PDQIndex:
         if threshold > MIH_MAX_THRESHOLD:
             return _collect(_scan, self.hashes, queries, threshold, capacity=capacity)
         masks, bits = _masks(threshold // 8)
-        tables = (self.hashes, self.ids, self.lows, self.starts, self.heads)
+        tables = (self.hashes, self.ids, self.lows, self.heads)
         if batch is None:
             batch = len(queries) >= BATCH_FROM and len(self) >= BATCH_MIN_SIZE
         if not batch:
@@ -322,7 +351,7 @@ class PDQIndex:
         for name in self.ARRAYS:
             np.save(folder / f"{name}.npy", getattr(self, name))
         (folder / "index.json").write_text(json.dumps({"kind": "pdq-mih", "format": FORMAT, "chunks": CHUNKS,
-                                                         "high_bits": HIGH_BITS, "block_bits": BLOCK_BITS,
+                                                         "high_bits": HIGH_BITS,
                                                          "size": len(self)}))
 
     @classmethod
@@ -331,8 +360,7 @@ class PDQIndex:
         meta = json.loads((folder / "index.json").read_text())
         if meta.get("kind") != "pdq-mih":
             raise ValueError(f"{folder} is not a copvn PDQ index")
-        if (meta.get("format"), meta.get("chunks"), meta.get("high_bits"), meta.get("block_bits")) != (
-                FORMAT, CHUNKS, HIGH_BITS, BLOCK_BITS):
+        if (meta.get("format"), meta.get("chunks"), meta.get("high_bits")) != (FORMAT, CHUNKS, HIGH_BITS):
             raise ValueError(f"{folder} was saved by another version of copvn's PDQ index: rebuild it from its list")
         mode = "r" if mmap else None
         return cls(*(np.load(folder / f"{name}.npy", mmap_mode=mode) for name in cls.ARRAYS))
