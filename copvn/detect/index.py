@@ -140,21 +140,25 @@ def _entry(ids, k, e):
 
 
 @njit(cache=True, inline="always")
+def _record(out_q, out_id, out_d, found, qi, i, d):
+    """Store a match if the buffers have room; count it either way, so the caller can retry with larger ones."""
+    if found < out_q.shape[0]:
+        out_q[found] = qi
+        out_id[found] = i
+        out_d[found] = d
+    return found + 1
+
+
+@njit(cache=True, inline="always")
 def _visit(hashes, ids, lows, k, first, last, lo, budget, q, qi, threshold, r, out_q, out_id, out_d, found):
-    """One bucket of table k: keep entries whose low bits are within budget, verify them on 256 bits, record
-    the matches (counting past the buffer's end, so the caller can retry with a larger one)."""
+    """One bucket of table k: keep entries whose low bits are within budget, verify them on 256 bits."""
     for e in range(first, last):
         if _popcount16(np.int64(lows[k, e] ^ (lo >> KEPT_SHIFT))) > budget:
             continue
         i = _entry(ids, k, e)
         d = _distance_if_first(hashes[i], q, threshold, r, k)
-        if d < 0:
-            continue
-        if found < out_q.shape[0]:
-            out_q[found] = qi
-            out_id[found] = i
-            out_d[found] = d
-        found += 1
+        if d >= 0:
+            found = _record(out_q, out_id, out_d, found, qi, i, d)
     return found
 
 
@@ -167,13 +171,8 @@ def _verify(hashes, ids, k, pending, count, ids_of, q, qi, threshold, r, out_q, 
     for c in range(count):
         i = ids_of[c]
         d = _distance_if_first(hashes[i], q, threshold, r, k)
-        if d < 0:
-            continue
-        if found < out_q.shape[0]:
-            out_q[found] = qi
-            out_id[found] = i
-            out_d[found] = d
-        found += 1
+        if d >= 0:
+            found = _record(out_q, out_id, out_d, found, qi, i, d)
     return found
 
 
@@ -261,11 +260,7 @@ def _scan(hashes, queries, threshold, out_q, out_id, out_d):
                 continue
             d += _popcount64(h[1] ^ q[1]) + _popcount64(h[2] ^ q[2]) + _popcount64(h[3] ^ q[3])
             if d <= threshold:
-                if found < out_q.shape[0]:
-                    out_q[found] = qi
-                    out_id[found] = i
-                    out_d[found] = d
-                found += 1
+                found = _record(out_q, out_id, out_d, found, qi, i, d)
     return found
 
 
