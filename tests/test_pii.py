@@ -185,3 +185,10 @@ def test_the_gazetteer_holds_both_administrative_structures():
     units = gazetteer()
     assert "district" in units[key("Cam Lâm")] and "ward" in units[key("Bắc Nha Trang")]
     assert key("Khánh Hoà") == key("Khánh Hòa") and "province" in units[key("Khánh Hòa")]
+
+
+def test_names_ending_in_an_initial_and_abbreviated_units_as_news_writes_them():
+    result = analyse("Em Nguyễn Văn A. (14 tuổi, ngụ P.Vĩnh Hải, TP.Nha Trang) bị đánh. Nạn nhân là Trần Thị B. Sau đó")
+    assert ("name", "Em Nguyễn Văn A.") in types(result) and ("name", "Trần Thị B.") in types(result)
+    assert ("address", "P.Vĩnh Hải, TP.Nha Trang") in types(result)
+    assert result["redacted"].startswith("Em N.V.A. (14 tuổi, ngụ [đã lược bỏ]) bị đánh.")

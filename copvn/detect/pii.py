@@ -135,7 +135,7 @@ AGE_WORD = "|".join(sorted(NUMBER_KEYS, key=len, reverse=True))
 U, L = "A-Z", "a-z"
 WORD = rf"[{U}](?:[{L}]+(?:'[{U}]?[{L}]+)?|'[{U}]?[{L}]+)"   # Lan, H'Nhung, Niê
 WORD_OR_LETTER = rf"(?:{WORD}|[{U}](?=\s[{U}]))"              # "Y" in "Y Duy Niê"
-NAME = rf"{WORD_OR_LETTER}(?:\s{WORD_OR_LETTER}){{0,3}}(?<=[{L}])"
+NAME = rf"{WORD_OR_LETTER}(?:\s{WORD_OR_LETTER}){{0,3}}(?<=[{L}])(?:\s[{U}]\.(?![{U}{L}]))?"  # "Nguyễn Văn A."
 INITIALS = rf"[{U}]\.(?:\s?[{U}]\.){{0,3}}(?:[{U}]\b)?"
 
 
@@ -152,7 +152,7 @@ LOWER_TITLED_NAME = re.compile(r"\b(em|be|chau|ban|con)\s+([a-z]+(?:\s[a-z]+){0,
 NAMED = re.compile(rf"\bten(?:\s+la)?\s+({NAME})")
 BARE_INITIALS = re.compile(rf"(?<![\w.])(?:[{U}]\.){{2,4}}(?:[{U}]\b)?")
 FULL_NAME = re.compile(rf"\b((?:{'|'.join(sorted({key(n).capitalize() for n in FAMILY_NAMES}, key=len, reverse=True))})"
-                       rf"(?:\s{WORD_OR_LETTER}){{1,3}})(?<=[{L}])\b")
+                       rf"(?:\s{WORD_OR_LETTER}){{1,3}}(?<=[{L}])(?:\s[{U}]\.(?![{U}{L}]))?)(?<=[{L}.])(?![{L}])")
 YEAR_AFTER_NAME = re.compile(r"\s\(((?:19|20)\d{2})\)")
 
 TERMS = (r"tu ky|dong kinh|khuyet tat(?: van dong| tri tue)?|tram cam|hiv|ung thu(?: mau| nao| xuong| gan| phoi)?|"
@@ -218,7 +218,7 @@ LOCAL_UNITS = {"thon": "thôn", "xom": "xóm", "ap": "ấp", "ban": "bản", "bu
                "khu dan cu": "khu dân cư"}
 AMBIGUOUS_PLAIN = {"ban", "pho", "to", "ngo", "quan", "duong", "buon", "ap"}
 UNIT = re.compile(r"(?i)\b(" + "|".join(sorted((re.escape(u) for u in {**ADMIN_UNITS, **LOCAL_UNITS}), key=len,
-                                              reverse=True)) + r")(?=[\s.]|$)\s*")
+                                              reverse=True)) + r")(?:(?<=\.)|(?=[\s.]|$))\s*")  # "P.Vĩnh Hải"
 ORGAN_BEFORE = re.compile(r"(?i)(?:cong an|ubnd|uy ban nhan dan|hdnd|dang uy|bien phong|tram y te|trung tam y te|"
                           r"benh vien|truong|cho|cau|ben|ben xe|chu tich|bi thu|lanh dao|doan|mat tran|"
                           r"(?:cap|tai|cua)\s+(?=(?:tinh|huyen|xa)\b))\s*$")
