@@ -39,19 +39,17 @@ def as_set(result):
     return set(zip(*(column.tolist() for column in result), strict=True))
 
 
-@pytest.mark.parametrize("batch", [True, False])
 @pytest.mark.parametrize("threshold", [0, 1, 8, 15, 16, 24, 31, 32, 39, 40, 47, 63])
-def test_the_index_finds_exactly_what_brute_force_finds(listed, queries, threshold, batch):
-    found = as_set(PDQIndex.build(listed).search(queries, threshold, batch=batch))
+def test_the_index_finds_exactly_what_brute_force_finds(listed, queries, threshold):
+    found = as_set(PDQIndex.build(listed).search(queries, threshold))
     expected = as_set(BruteForceIndex(listed).search(queries, threshold))
     assert found == expected
     if threshold >= 31:
         assert len(expected) > 150
 
 
-@pytest.mark.parametrize("batch", [True, False])
-def test_each_match_is_reported_once_with_its_distance(listed, queries, batch):
-    q, i, d = PDQIndex.build(listed).search(queries, 31, batch=batch)
+def test_each_match_is_reported_once_with_its_distance(listed, queries):
+    q, i, d = PDQIndex.build(listed).search(queries, 31)
     assert len(set(zip(q.tolist(), i.tolist(), strict=True))) == len(q)
     recomputed = [int(np.bitwise_count(listed[a] ^ queries[b]).sum()) for a, b in zip(i, q, strict=True)]
     assert recomputed == d.tolist()
@@ -78,22 +76,20 @@ def test_empty_index_and_empty_queries():
     assert all(len(c) == 0 for c in PDQIndex.build(random_hashes(10)).search(np.empty((0, 4), np.uint64), 31))
 
 
-def test_single_queries_take_the_gathering_kernel_and_agree_with_brute_force(listed, queries):
+def test_queries_one_at_a_time_agree_with_brute_force(listed, queries):
     index, oracle = PDQIndex.build(listed), BruteForceIndex(listed)
-    for q in queries[::7]:  # one at a time: below the batch size
+    for q in queries[::7]:
         assert as_set(index.search(q[None, :], 31)) == as_set(oracle.search(q[None, :], 31))
 
 
 def test_wide_ids_and_crowded_buckets_give_the_same_answers(listed, queries):
     wide = PDQIndex.build(listed, id_bytes=4)
     assert wide.ids.shape[2] == 4
-    for batch in (True, False):
-        assert as_set(wide.search(queries, 31, batch=batch)) == as_set(BruteForceIndex(listed).search(queries, 31))
+    assert as_set(wide.search(queries, 31)) == as_set(BruteForceIndex(listed).search(queries, 31))
     crowded = np.vstack([np.repeat(listed[:1], 70_000, axis=0), listed[1:2000]])  # one bucket past 65,535 entries
     index = PDQIndex.build(crowded)
     probe = np.vstack([flip(listed[0], 3), flip(listed[7], 5), random_hashes(2)])
-    for batch in (True, False):
-        assert as_set(index.search(probe, 31, batch=batch)) == as_set(BruteForceIndex(crowded).search(probe, 31))
+    assert as_set(index.search(probe, 31)) == as_set(BruteForceIndex(crowded).search(probe, 31))
 
 
 def test_an_index_saved_in_another_layout_is_refused(tmp_path, listed):
@@ -104,3 +100,14 @@ def test_an_index_saved_in_another_layout_is_refused(tmp_path, listed):
     (tmp_path / "idx" / "index.json").write_text(json.dumps({**meta, "format": 3}))
     with pytest.raises(ValueError, match="rebuild"):
         PDQIndex.load(tmp_path / "idx")
+
+
+def test_the_bucket_count_follows_the_list_size_and_any_count_answers_the_same(listed, queries):
+    from copvn.detect.index import bucket_bits
+
+    assert bucket_bits(10) == 10 and bucket_bits(100_000) == 15 and bucket_bits(10_000_000) == 21
+    small = PDQIndex.build(listed[:100])
+    assert small.heads.nbytes < 200_000  # a small list stays small
+    expected = as_set(BruteForceIndex(listed).search(queries, 31))
+    for high_bits in (10, 21):
+        assert as_set(PDQIndex.build(listed, high_bits=high_bits).search(queries, 31)) == expected

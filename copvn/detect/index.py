@@ -2,23 +2,24 @@
 
 Multi-index hashing. A hash is cut into 8 chunks of 32 bits; two hashes within distance t share at least one
 chunk within distance floor(t / 8) (pigeonhole). For each chunk there is a table: entry ids sorted by the
-chunk's value, bucketed by its high 21 bits, with its low 11 bits alongside. A query visits, per table,
+chunk's value, bucketed by its high 21 bits (fewer for smaller lists: about 4 entries a bucket), with
+8 of the remaining low bits alongside. A query visits, per table,
 the buckets whose high part differs from the query's in at most r bits, keeps the entries whose low part
 is close enough, and checks the survivors on the full 256 bits. A survivor is reported by the first table
 in which it qualifies, so nothing is reported twice. Thresholds above MIH_MAX_THRESHOLD use an exact linear
 scan instead.
 
 Memory per entry: 32 bytes of hash plus, per table, a 3-byte id (4 bytes from 2**24 entries) and the top 8 of
-the 11 low bits (a filter; the full hash decides) — 64 bytes, 640 MB at 10 million; plus an 8-byte head per
+the low bits (a filter; the full hash decides) — 64 bytes, 640 MB at 10 million; plus an 8-byte head per
 bucket per table (the bucket's first entry and a 32-bit signature of which values its entries' lowest 5 bits
-take): 134 MB.
+take): 134 MB at 10 million, 2 MB for 100,000 entries.
 
 A query's cost is memory latency, so the single-query kernel is written for overlapped reads. Per table it
 first reads the heads of every bucket it will visit (independent reads, no branch), where the signature ends
 most exact-low probes; then scans the kept bits of the remaining buckets (ascending within a bucket, so an
 exact probe stops early); then fetches the ids of all candidates, then their hashes, and verifies them. The
-batch kernel sorts the probes of many queries by bucket and sweeps each table once; it is chosen only for
-indexes of 64 million entries or more (at 10 and 30 million, one query after another is faster).
+queries of a batch run one after another: a kernel that sorted a batch's probes by bucket and swept each
+table in order was slower at 10, 30 and 100 million entries, and was removed.
 
 `BruteForceIndex` is the oracle the tests compare against.
 """
@@ -34,17 +35,13 @@ import numpy as np
 from numba import njit
 
 CHUNKS = 8
-HIGH_BITS = 21  # buckets per table: 2**21 (high 21 bits of the chunk); the low 11 bits make the rest
-LOW_BITS = 32 - HIGH_BITS
-LOW_MASK = (1 << LOW_BITS) - 1
-KEPT_SHIFT = LOW_BITS - 8  # the top 8 of them are kept beside each id (a filter; the full hash decides), so
-#                           within a bucket, sorted by chunk value, the kept bits never decrease
+MAX_HIGH_BITS = 21  # buckets per table: 2**21 at most (the chunk's high 21 bits; its low 11 bits make the rest)
+MIN_HIGH_BITS = 10  # … and fewer for smaller lists, about 4 entries a bucket, so a small list stays small
+# Of the low bits, the top 8 are kept beside each id (a filter; the full hash decides), so within a bucket,
+# sorted by chunk value, the kept bits never decrease.
 SIG_MASK = 31  # a bucket's head: its first entry (32 bits) and which values of the lowest 5 bits it holds
 MIH_MAX_THRESHOLD = 31  # r = floor(t / 8) <= 3: at most 1,562 buckets per table; above, an exact linear scan
 DEFAULT_THRESHOLD = 31
-BATCH_FROM = 64  # from this many queries at once, probes are sorted by bucket and the tables swept in order…
-BATCH_MIN_SIZE = 2**26  # …in an index this large; at 10 and 30 million one query after another is faster
-BATCH_SIZE = 4096
 PENDING = 1024  # candidates of one table collected before they are verified together
 FORMAT = 4  # saved-index layout version
 
@@ -68,11 +65,11 @@ def chunk_values(words: np.ndarray, k: int) -> np.ndarray:
 
 
 @lru_cache(maxsize=16)
-def _masks(max_bits: int) -> tuple[np.ndarray, np.ndarray]:
-    """All HIGH_BITS-bit masks with up to max_bits bits set, and the number of bits set in each."""
+def _masks(max_bits: int, high_bits: int) -> tuple[np.ndarray, np.ndarray]:
+    """All high_bits-bit masks with up to max_bits bits set, and the number of bits set in each."""
     masks, bits_set = [], []
     for bits in range(max_bits + 1):
-        for combo in itertools.combinations(range(HIGH_BITS), bits):
+        for combo in itertools.combinations(range(high_bits), bits):
             masks.append(sum(1 << b for b in combo))
             bits_set.append(bits)
     return np.array(masks, dtype=np.uint32), np.array(bits_set, dtype=np.int64)
@@ -150,19 +147,6 @@ def _record(out_q, out_id, out_d, found, qi, i, d):
 
 
 @njit(cache=True, inline="always")
-def _visit(hashes, ids, lows, k, first, last, lo, budget, q, qi, threshold, r, out_q, out_id, out_d, found):
-    """One bucket of table k: keep entries whose low bits are within budget, verify them on 256 bits."""
-    for e in range(first, last):
-        if _popcount16(np.int64(lows[k, e] ^ (lo >> KEPT_SHIFT))) > budget:
-            continue
-        i = _entry(ids, k, e)
-        d = _distance_if_first(hashes[i], q, threshold, r, k)
-        if d >= 0:
-            found = _record(out_q, out_id, out_d, found, qi, i, d)
-    return found
-
-
-@njit(cache=True, inline="always")
 def _verify(hashes, ids, k, pending, count, ids_of, q, qi, threshold, r, out_q, out_id, out_d, found):
     """Check the pending candidates of table k on 256 bits: first fetch every id, then every hash — two rounds
     of independent reads rather than a chain of dependent ones per candidate."""
@@ -177,7 +161,8 @@ def _verify(hashes, ids, k, pending, count, ids_of, q, qi, threshold, r, out_q, 
 
 
 @njit(cache=True)
-def _search(hashes, ids, lows, heads, queries, threshold, masks, mask_bits, out_q, out_id, out_d):
+def _search(hashes, ids, lows, heads, queries, threshold, masks, mask_bits, high_bits, out_q, out_id, out_d):
+    low_bits = 32 - high_bits
     r = threshold // 8
     n_masks = masks.shape[0]
     first = np.empty(n_masks, np.int64)
@@ -189,9 +174,9 @@ def _search(hashes, ids, lows, heads, queries, threshold, masks, mask_bits, out_
         q = queries[qi]
         for k in range(8):
             c = _chunk(q, k)
-            hi = c >> LOW_BITS
-            lo = c & LOW_MASK
-            kept = lo >> KEPT_SHIFT
+            hi = c >> low_bits
+            lo = c & ((1 << low_bits) - 1)
+            kept = lo >> (low_bits - 8)
             for m in range(n_masks):  # gather every boundary first: independent reads, overlapped
                 first[m], last[m] = _bounds(heads, k, hi ^ masks[m], lo, r - mask_bits[m])
             count = 0
@@ -209,42 +194,6 @@ def _search(hashes, ids, lows, heads, queries, threshold, masks, mask_bits, out_
                             count = 0
             found = _verify(hashes, ids, k, pending, count, ids_of, q, qi, threshold, r, out_q, out_id, out_d,
                             found)
-    return found
-
-
-@njit(cache=True)
-def _search_batch(hashes, ids, lows, heads, queries, threshold, masks, mask_bits, out_q, out_id, out_d):
-    """The same search for many queries at once: per table, the probes of every query are sorted by bucket
-    (a counting sort), so the tables are read in one sequential sweep instead of at random."""
-    r = threshold // 8
-    n_queries, n_masks = queries.shape[0], masks.shape[0]
-    n_buckets = 1 << HIGH_BITS
-    counts = np.zeros(n_buckets + 1, np.int64)
-    probe_q = np.empty(n_queries * n_masks, np.int32)
-    probe_m = np.empty(n_queries * n_masks, np.int32)
-    his = np.empty(n_queries, np.int64)
-    found = 0
-    for k in range(8):
-        counts[:] = 0
-        for qi in range(n_queries):
-            his[qi] = np.int64(_chunk(queries[qi], k) >> LOW_BITS)
-            for m in range(n_masks):
-                counts[(his[qi] ^ masks[m]) + 1] += 1
-        for b in range(n_buckets):
-            counts[b + 1] += counts[b]
-        for qi in range(n_queries):
-            for m in range(n_masks):
-                bucket = his[qi] ^ masks[m]
-                probe_q[counts[bucket]] = qi
-                probe_m[counts[bucket]] = m
-                counts[bucket] += 1
-        for p in range(n_queries * n_masks):
-            qi, m = probe_q[p], probe_m[p]
-            q = queries[qi]
-            lo = _chunk(q, k) & LOW_MASK
-            first, last = _bounds(heads, k, his[qi] ^ masks[m], lo, r - mask_bits[m])
-            found = _visit(hashes, ids, lows, k, first, last, lo, r - mask_bits[m], q, qi, threshold, r,
-                           out_q, out_id, out_d, found)
     return found
 
 
@@ -273,6 +222,11 @@ def _collect(kernel, *args, capacity: int):
         capacity = found
 
 
+def bucket_bits(n: int) -> int:
+    """Buckets per table for n entries: about 4 entries a bucket, between 2**10 and 2**21 buckets."""
+    return min(MAX_HIGH_BITS, max(MIN_HIGH_BITS, max(n, 1).bit_length() - 2))
+
+
 class PDQIndex:
     """Exact radius search over PDQ hashes. Results are (query index, entry index, distance) arrays."""
 
@@ -282,13 +236,15 @@ class PDQIndex:
         self.hashes, self.ids, self.lows, self.heads = hashes, ids, lows, heads
 
     @classmethod
-    def build(cls, hashes: np.ndarray, id_bytes: int | None = None) -> PDQIndex:
+    def build(cls, hashes: np.ndarray, id_bytes: int | None = None, high_bits: int | None = None) -> PDQIndex:
         hashes = np.ascontiguousarray(hashes, dtype=np.uint64)
         n = hashes.shape[0]
         if n >= 2**32:
             raise ValueError("a PDQ index holds fewer than 2**32 hashes; split the list")
         id_bytes = id_bytes or (3 if n < 2**24 else 4)
-        n_buckets = 1 << HIGH_BITS
+        high_bits = high_bits or bucket_bits(n)
+        low_bits = 32 - high_bits
+        n_buckets = 1 << high_bits
         ids = np.empty((CHUNKS, n, id_bytes), dtype=np.uint8)
         lows = np.empty((CHUNKS, n), dtype=np.uint8)
         heads = np.empty((CHUNKS, n_buckets + 1), dtype=np.uint64)
@@ -300,8 +256,8 @@ class PDQIndex:
             ids[k] = order.astype("<u8").view(np.uint8).reshape(n, 8)[:, :id_bytes]
             values = values[order]
             del order
-            lows[k] = ((values & LOW_MASK) >> KEPT_SHIFT).astype(np.uint8)
-            offsets[1:] = np.cumsum(np.bincount(values >> LOW_BITS, minlength=n_buckets))
+            lows[k] = ((values & ((1 << low_bits) - 1)) >> (low_bits - 8)).astype(np.uint8)
+            offsets[1:] = np.cumsum(np.bincount(values >> low_bits, minlength=n_buckets))
             bits = np.left_shift(np.uint32(1), (values & SIG_MASK).astype(np.uint32))
             filled = np.flatnonzero(offsets[1:] > offsets[:-1])
             sig[:] = 0
@@ -314,9 +270,8 @@ class PDQIndex:
     def __len__(self) -> int:
         return self.hashes.shape[0]
 
-    def search(self, queries: np.ndarray, threshold: int = DEFAULT_THRESHOLD, batch: bool | None = None):
-        """Every (query, entry, distance) within the threshold. `batch` forces or forbids the batch kernel;
-        by default it is used for many queries against a large index."""
+    def search(self, queries: np.ndarray, threshold: int = DEFAULT_THRESHOLD):
+        """Every (query, entry, distance) within the threshold."""
         queries = np.ascontiguousarray(queries, dtype=np.uint64).reshape(-1, 4)
         if not 0 <= threshold <= 256:
             raise ValueError("threshold must be between 0 and 256")
@@ -326,16 +281,13 @@ class PDQIndex:
         capacity = max(1024, 8 * len(queries))
         if threshold > MIH_MAX_THRESHOLD:
             return _collect(_scan, self.hashes, queries, threshold, capacity=capacity)
-        masks, bits = _masks(threshold // 8)
+        masks, bits = _masks(threshold // 8, self.high_bits)
         tables = (self.hashes, self.ids, self.lows, self.heads)
-        if batch is None:
-            batch = len(queries) >= BATCH_FROM and len(self) >= BATCH_MIN_SIZE
-        if not batch:
-            return _collect(_search, *tables, queries, threshold, masks, bits, capacity=capacity)
-        parts = [_collect(_search_batch, *tables, queries[i:i + BATCH_SIZE], threshold, masks, bits,
-                          capacity=capacity) for i in range(0, len(queries), BATCH_SIZE)]
-        return (np.concatenate([p[0] + i * BATCH_SIZE for p, i in zip(parts, range(len(parts)), strict=True)]),
-                np.concatenate([p[1] for p in parts]), np.concatenate([p[2] for p in parts]))
+        return _collect(_search, *tables, queries, threshold, masks, bits, self.high_bits, capacity=capacity)
+
+    @property
+    def high_bits(self) -> int:
+        return (self.heads.shape[1] - 1).bit_length() - 1
 
     def nbytes(self) -> int:
         return sum(getattr(self, name).nbytes for name in self.ARRAYS)
@@ -346,7 +298,7 @@ class PDQIndex:
         for name in self.ARRAYS:
             np.save(folder / f"{name}.npy", getattr(self, name))
         (folder / "index.json").write_text(json.dumps({"kind": "pdq-mih", "format": FORMAT, "chunks": CHUNKS,
-                                                         "high_bits": HIGH_BITS,
+                                                         "high_bits": self.high_bits,
                                                          "size": len(self)}))
 
     @classmethod
@@ -355,7 +307,7 @@ class PDQIndex:
         meta = json.loads((folder / "index.json").read_text())
         if meta.get("kind") != "pdq-mih":
             raise ValueError(f"{folder} is not a copvn PDQ index")
-        if (meta.get("format"), meta.get("chunks"), meta.get("high_bits")) != (FORMAT, CHUNKS, HIGH_BITS):
+        if (meta.get("format"), meta.get("chunks")) != (FORMAT, CHUNKS):
             raise ValueError(f"{folder} was saved by another version of copvn's PDQ index: rebuild it from its list")
         mode = "r" if mmap else None
         return cls(*(np.load(folder / f"{name}.npy", mmap_mode=mode) for name in cls.ARRAYS))
@@ -367,9 +319,8 @@ class BruteForceIndex:
     def __init__(self, hashes: np.ndarray):
         self.hashes = np.ascontiguousarray(hashes, dtype=np.uint64)
 
-    def search(self, queries: np.ndarray, threshold: int = DEFAULT_THRESHOLD, batch: bool | None = None):
-        """Every (query, entry, distance) within the threshold. `batch` forces or forbids the batch kernel;
-        by default it is used for many queries against a large index."""
+    def search(self, queries: np.ndarray, threshold: int = DEFAULT_THRESHOLD):
+        """Every (query, entry, distance) within the threshold."""
         queries = np.ascontiguousarray(queries, dtype=np.uint64).reshape(-1, 4)
         rows = []
         for qi, q in enumerate(queries):
