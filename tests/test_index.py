@@ -111,3 +111,10 @@ def test_the_bucket_count_follows_the_list_size_and_any_count_answers_the_same(l
     expected = as_set(BruteForceIndex(listed).search(queries, 31))
     for high_bits in (10, 21):
         assert as_set(PDQIndex.build(listed, high_bits=high_bits).search(queries, 31)) == expected
+
+
+def test_results_do_not_hold_on_to_the_search_buffers(listed, queries):
+    q, i, d = PDQIndex.build(listed).search(queries[:1], 31)
+    assert all(column.base is None for column in (q, i, d))
+    many = PDQIndex.build(listed).search(np.repeat(listed[5:6], 40, axis=0), 31)  # past the first buffer: retried
+    assert len(many[0]) == 40 * 11  # listed[5] and its 10 duplicates, for each of the 40 queries

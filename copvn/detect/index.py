@@ -217,8 +217,8 @@ def _collect(kernel, *args, capacity: int):
     while True:
         out_q, out_id, out_d = (np.empty(capacity, np.int64), np.empty(capacity, np.int64), np.empty(capacity, np.int64))
         found = kernel(*args, out_q, out_id, out_d)
-        if found <= capacity:
-            return out_q[:found], out_id[:found], out_d[:found]
+        if found <= capacity:  # copies, so a result does not keep the whole buffer alive
+            return out_q[:found].copy(), out_id[:found].copy(), out_d[:found].copy()
         capacity = found
 
 
@@ -278,7 +278,7 @@ class PDQIndex:
         if len(self) == 0 or len(queries) == 0:
             empty = np.empty(0, np.int64)
             return empty, empty, empty
-        capacity = max(1024, 8 * len(queries))
+        capacity = max(64, 8 * len(queries))
         if threshold > MIH_MAX_THRESHOLD:
             return _collect(_scan, self.hashes, queries, threshold, capacity=capacity)
         masks, bits = _masks(threshold // 8, self.high_bits)
