@@ -289,9 +289,6 @@ class PDQIndex:
     def high_bits(self) -> int:
         return (self.heads.shape[1] - 1).bit_length() - 1
 
-    def nbytes(self) -> int:
-        return sum(getattr(self, name).nbytes for name in self.ARRAYS)
-
     def save(self, folder: Path) -> None:
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)

@@ -169,6 +169,9 @@ SELF_TRIGGERING = ("mang thai", "co thai", "nhiem hiv")
 STRICT_PLAIN = {"anh", "hinh", "o", "tai", "ba", "ong", "ban", "pho", "to", "ngo", "quan", "duong", "buon", "ap",
                 "co", "cu", "di", "ten", "nha", "den", "song"}
 
+RELATIVE = "(?:anh|chi|ong|ba|co|chu|bac)"  # the title before a relative's name
+RELATIVE_NAME = rf"(?-i:{INITIALS}|{NAME})"
+
 PATTERNS: list[tuple[str, re.Pattern]] = [
     ("email", re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")),
     ("phone", re.compile(r"(?<![\d])(?:\+84|0)(?:[\s.-]?\d){9,10}(?![\d])")),
@@ -187,10 +190,9 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("family", re.compile(rf"(?i)\b(?:bo|me|cha|ma|ba|ong noi|ong ngoai|ba noi|ba ngoai|ong|anh trai|chi gai|em trai|"
                           rf"em gai|anh ruot|chi ruot|chau noi|chau ngoai|con trai|con gai|nguoi giam ho|cha duong|"
                           rf"bo duong|me ke|me nuoi|bo nuoi|phu huynh)(?:\s+cua)?(?:\s+(?:em|chau|be|nan nhan|con)"
-                          rf")?\s*(?:,\s*|\s+(?:ten\s+)?la\s+|\s+ten\s+)(?:(?:anh|chi|ong|ba|co|chu|bac)\s+)?"
-                          rf"(?-i:{INITIALS}|{NAME})|\b(?:con trai|con gai|con|chau noi|chau ngoai)\s+(?:cua\s+)?"
-                          rf"(?:anh|chi|ong|ba|co|chu|bac)\s+(?-i:{INITIALS}|{NAME})"
-                          rf"(?:\s+va\s+(?:anh|chi|ong|ba|co|chu|bac)\s+(?-i:{INITIALS}|{NAME}))?")),
+                          rf")?\s*(?:,\s*|\s+(?:ten\s+)?la\s+|\s+ten\s+)(?:{RELATIVE}\s+)?{RELATIVE_NAME}|"
+                          rf"\b(?:con trai|con gai|con|chau noi|chau ngoai)\s+(?:cua\s+)?{RELATIVE}\s+{RELATIVE_NAME}"
+                          rf"(?:\s+va\s+{RELATIVE}\s+{RELATIVE_NAME})?")),
     ("health", re.compile(r"(?i)\b(?:bi|mac|mang)\s+benh\s+[\w ]{2,30}?(?=[,.;]|$)|\b(?:dang dieu tri|cap cuu|"
                           r"nhap vien|dieu tri)\s+tai\s+(?:benh vien|trung tam y te|phong kham|tram y te|khoa)"
                           r"(?:\s+(?-i:[A-Z0-9][\w']*))*")),
@@ -199,8 +201,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
                          r"ban nam)\b")),
 ]
 # words whose folded form is ambiguous: the form as written must be this one, unless the text has no diacritics
-WRITTEN = {"anh": "ảnh", "hinh": "hình", "tam hinh": "tấm hình", "hinh anh": "hình ảnh", "lop": "lớp",
-           "tuoi": "tuổi"}
+WRITTEN = {"anh": "ảnh", "hinh": "hình", "lop": "lớp"}  # (first words of a finding)
 
 SCHOOL_TYPES = (r"mam non(?: tu thuc)?|mau giao|tieu hoc|thcs(?:\s*[&-]\s*thpt)?|thpt(?: chuyen)?|th\s*&\s*thcs|"
                 r"ptdtnt(?: thcs| thpt)?|ptdtbt(?: th| thcs| th\s*&\s*thcs)?|trung hoc co so|trung hoc pho thong|"
@@ -216,7 +217,6 @@ LOCAL_UNITS = {"thon": "thôn", "xom": "xóm", "ap": "ấp", "ban": "bản", "bu
                "to dan pho": "tổ dân phố", "to": "tổ", "khu pho": "khu phố", "khom": "khóm", "duong": "đường",
                "pho": "phố", "hem": "hẻm", "ngo": "ngõ", "ngach": "ngách", "kiet": "kiệt", "so nha": "số nhà",
                "khu dan cu": "khu dân cư"}
-AMBIGUOUS_PLAIN = {"ban", "pho", "to", "ngo", "quan", "duong", "buon", "ap"}
 UNIT = re.compile(r"(?i)\b(" + "|".join(sorted((re.escape(u) for u in {**ADMIN_UNITS, **LOCAL_UNITS}), key=len,
                                               reverse=True)) + r")(?:(?<=\.)|(?=[\s.]|$))\s*")  # "P.Vĩnh Hải"
 ORGAN_BEFORE = re.compile(r"(?i)(?:cong an|ubnd|uy ban nhan dan|hdnd|dang uy|bien phong|tram y te|trung tam y te|"
@@ -318,10 +318,11 @@ def find(text: str) -> list[Finding]:
 def _family_ok(t: _Text, m: re.Match) -> bool:
     """"bà Trương Thị Mai" is a title, not a grandmother: a bare one-word relation needs "là", "tên" or a comma."""
     head = m.group(0).split()[0].lower()
-    if head in ("ba", "ong") and not re.search(r"(?i)\b(?:la|ten|cua)\b|,", m.group(0)):
+    if head not in ("ba", "ong"):
+        return True
+    if not re.search(r"(?i)\b(?:la|ten|cua)\b|,", m.group(0)):
         return False
-    return t.written(m.start(), m.start() + len(head), {"ba": "bà", "ong": "ông"}.get(head, "")) \
-        if head in ("ba", "ong") and not t.plain else True
+    return t.plain or t.written(m.start(), m.start() + len(head), {"ba": "bà", "ong": "ông"}[head])
 
 
 def _health(t: _Text) -> list[Finding]:
@@ -409,11 +410,9 @@ def _addresses(t: _Text) -> list[Finding]:
 def _unit_ok(t: _Text, m: re.Match) -> tuple[bool, bool]:
     """(is a unit here, is administrative)."""
     unit = key(m.group(1))
-    if unit.rstrip(".") in ("tp", "p", "q"):
-        unit = unit if unit.endswith(".") or unit == "tp" else ""
-        if not unit or (unit in ("p.", "q.") and not m.group(1)[0].isupper()):
-            return False, False
-        return True, True
+    if unit in ("tp", "tp.", "p.", "q."):  # abbreviations; "P." and "Q." only with a capital
+        ok = unit.startswith("tp") or m.group(1)[0].isupper()
+        return ok, ok
     admin = unit in ADMIN_UNITS
     form = ADMIN_UNITS.get(unit) or LOCAL_UNITS.get(unit) or unit
     if not t.written(m.start(1), m.end(1), form):
@@ -463,14 +462,12 @@ def _places_after_cues(t: _Text, found: list[Finding]) -> list[Finding]:
     units = gazetteer()
     taken = _Spans((f.start, f.end) for f in found)
     for m in re.finditer(rf"[{U}][\w']*(?:\s[{U}][\w']*){{0,3}}", t.folded):
-        before = t.folded[max(0, m.start() - 25):m.start()]
-        cue = PLACE_CUE.search(before)
+        origin = max(0, m.start() - 25)
+        cue = PLACE_CUE.search(t.folded, origin, m.start())
         if not cue:
             continue
         head = key(cue.group(0)).split(" ")[0]
-        if head in CUES_WRITTEN and not t.written(cue.start() + max(0, m.start() - 25),
-                                                  cue.start() + max(0, m.start() - 25) + len(head),
-                                                  CUES_WRITTEN[head]):
+        if head in CUES_WRITTEN and not t.written(cue.start(), cue.start() + len(head), CUES_WRITTEN[head]):
             continue
         words = m.group(0).split(" ")
         for size in range(len(words), 1, -1):
