@@ -50,3 +50,13 @@ def test_the_cli_answers_every_line_in_order_and_errors_in_place():
 @pytest.mark.parametrize("text", ["", "😂😂😂", "\x00\x01", "a" * 1_000_000, "中文 русский", "   \n\t  "])
 def test_odd_texts_get_a_result(text):
     assert classify(text)["abuse"]["label"] in LABELS
+
+
+def test_a_model_built_for_another_feature_layout_is_refused_with_a_way_out(tmp_path):
+    import numpy as np
+
+    old = AbuseModel(np.ones(8, dtype=np.float32), np.ones((len(LABELS), 8), dtype=np.float32), np.zeros(len(LABELS)),
+                     np.zeros(len(LABELS)), {"name": "copvn-abuse"})
+    old.save(tmp_path / "old.npz")
+    with pytest.raises(ValueError, match="copvn train-text"):
+        AbuseModel.load(tmp_path / "old.npz")

@@ -1,8 +1,8 @@
 """The abuse classifier: clean / offensive / hate, as in UIT-ViHSD.
 
 Features are hashed (no vocabulary to ship): character 1–5-grams of the no-diacritics form, which copes
-with missing diacritics and misspellings, and word 1–2-grams of the normalised form with diacritics,
-both TF-IDF weighted. A multinomial logistic regression gives the scores; per-class offsets tuned on the dev
+with missing diacritics and misspellings, word 1–2-grams of the normalised form with diacritics, and word
+1–3-grams of the no-diacritics form, lower-cased; all TF-IDF weighted. A multinomial logistic regression gives the scores; per-class offsets tuned on the dev
 split (never on test) turn them into a label. The model ships as one compressed file of the non-zero
 weights; loading it needs NumPy and scikit-learn's hashing only, and gives the same answer every time.
 """
@@ -24,17 +24,20 @@ MODEL_PATH = Path(__file__).resolve().parent / "model" / "abuse.npz"
 N_FEATURES = 2**19
 
 
-def vectorisers() -> tuple[HashingVectorizer, HashingVectorizer]:
-    chars = HashingVectorizer(analyzer="char_wb", ngram_range=(1, 5), n_features=N_FEATURES, alternate_sign=False,
-                              norm=None, lowercase=False, dtype=np.float32)
-    words = HashingVectorizer(analyzer="word", ngram_range=(1, 2), n_features=N_FEATURES, alternate_sign=False,
-                              norm=None, lowercase=False, token_pattern=r"(?u)\b\w+\b|[^\w\s]", dtype=np.float32)  # noqa: S106
-    return chars, words
+def _hashing(**options) -> HashingVectorizer:
+    return HashingVectorizer(n_features=N_FEATURES, alternate_sign=False, norm=None, dtype=np.float32, **options)
+
+
+VIEWS = (  # (which form of the text, how it is cut)
+    ("plain", _hashing(analyzer="char_wb", ngram_range=(1, 5), lowercase=False)),
+    ("text", _hashing(analyzer="word", ngram_range=(1, 2), lowercase=False, token_pattern=r"(?u)\b\w+\b|[^\w\s]")),  # noqa: S106
+    ("plain", _hashing(analyzer="word", ngram_range=(1, 3), lowercase=True, token_pattern=r"(?u)\b\w+\b")),  # noqa: S106
+)
+N_COLUMNS = len(VIEWS) * N_FEATURES
 
 
 def raw_features(items: list[Normalised]) -> sparse.csr_matrix:
-    chars, words = vectorisers()
-    return sparse.hstack([chars.transform([n.plain for n in items]), words.transform([n.text for n in items])],
+    return sparse.hstack([vectoriser.transform([getattr(n, form) for n in items]) for form, vectoriser in VIEWS],
                          format="csr")
 
 
@@ -60,6 +63,9 @@ class AbuseModel:
     def load(cls, path: Path = MODEL_PATH) -> AbuseModel:
         with np.load(path, allow_pickle=False) as data:
             size = int(data["size"])
+            if size != N_COLUMNS:
+                raise ValueError(f"{path} was built for another feature layout ({size} columns, not {N_COLUMNS}): "
+                                 "rebuild it with `copvn train-text --data DIR`")
             idf = np.zeros(size, dtype=np.float32)
             idf[data["idf_index"]] = data["idf_value"]
             coef = np.zeros((len(LABELS), size), dtype=np.float32)

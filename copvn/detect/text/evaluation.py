@@ -1,5 +1,9 @@
 """`copvn eval-text`: the abuse classifier on every dev split, offensive spans on ViHOS dev, and the
-category detectors on the project's own evaluation set. Never reads a test split."""
+category detectors on the project's own evaluation set. Never reads a test split.
+
+ViTHSD and ViHOS re-annotate UIT-ViHSD's comments: 1,033 of ViTHSD dev's 1,201 comments are UIT-ViHSD train
+comments, which the classifier learned from. Each extra dev split is therefore measured only on comments the
+model (or the span table) did not learn from, and the row says how many were left out."""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from .abuse import LABELS, AbuseModel
 from .lexicon import LexiconDetector
 from .normalise import Normaliser
 from .spans import OffensiveSpans, read_vihos
-from .training import evaluate_vihsd, read_vihsd
+from .training import comment_key, evaluate_vihsd, read_vihsd, training_keys
 
 DEFAULT_CATEGORIES = Path(__file__).resolve().parents[3] / "tests" / "data" / "category_eval.jsonl"
 
@@ -27,33 +31,44 @@ def _binary(gold, predicted) -> dict:
             "n": len(gold)}
 
 
-def victsd(model, normalise, path: Path) -> dict:
+def unseen(rows: list[tuple], seen: set[str]) -> tuple[list[tuple], int]:
+    """Rows whose text (first field) is not among the seen comments, and how many were left out."""
+    kept = [row for row in rows if comment_key(row[0]) not in seen]
+    return kept, len(rows) - len(kept)
+
+
+def victsd(model, normalise, path: Path, seen: set[str]) -> dict:
     with open(path, encoding="utf-8", newline="") as handle:
         rows = [(r["Comment"] or "", int(r["Toxicity"])) for r in csv.DictReader(handle)]
+    rows, left_out = unseen(rows, seen)
     predicted = [int(k > 0) for k in _labels(model, normalise, [t for t, _ in rows])]
-    return {"split": "ViCTSD valid (toxic = offensive or hate)", **_binary([y for _, y in rows], predicted)}
+    return {"split": "ViCTSD valid (toxic = offensive or hate)", **_binary([y for _, y in rows], predicted),
+            "left_out_seen_in_training": left_out}
 
 
-def vithsd(model, normalise, path: Path) -> dict:
+def vithsd(model, normalise, path: Path, seen: set[str]) -> dict:
     columns = ("individual", "groups", "religion/creed", "race/ethnicity", "politics")
     with open(path, encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    gold = [max(0, max(int(r[c] or 0) for c in columns) - 1) for r in rows]  # 0/1 → clean, 2 → offensive, 3 → hate
-    predicted = _labels(model, normalise, [r["content"] or "" for r in rows])
-    return {"split": "ViTHSD dev (worst label over targets)", **_binary(gold, predicted)}
+        # 0/1 → clean, 2 → offensive, 3 → hate
+        rows = [(r["content"] or "", max(0, max(int(r[c] or 0) for c in columns) - 1)) for r in csv.DictReader(handle)]
+    rows, left_out = unseen(rows, seen)
+    predicted = _labels(model, normalise, [t for t, _ in rows])
+    return {"split": "ViTHSD dev (worst label over targets)", **_binary([y for _, y in rows], predicted),
+            "left_out_seen_in_training": left_out}
 
 
-def vihos_spans(normalise, path: Path) -> dict:
+def vihos_spans(normalise, path: Path, seen: set[str]) -> dict:
     spans = OffensiveSpans(normaliser=normalise)
+    rows, left_out = unseen(read_vihos(path), seen)
     tp = fp = fn = 0
-    for text, gold in read_vihos(path):
+    for text, gold in rows:
         found = spans.characters(text)
         tp, fp, fn = tp + len(found & gold), fp + len(found - gold), fn + len(gold - found)
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {"split": "ViHOS dev (character spans, micro)", "precision": round(precision, 4), "recall": round(recall, 4),
-            "span_f1": round(f1, 4)}
+            "span_f1": round(f1, 4), "n": len(rows), "left_out_seen_in_training": left_out}
 
 
 def categories(path: Path, normalise) -> list[dict]:
@@ -76,9 +91,11 @@ def evaluate_all(data_dir: Path, categories_path: Path | None = None):
     normalise, model = Normaliser(), AbuseModel.load()
     dev_texts, dev_y = read_vihsd(data_dir / "vihsd" / "dev.csv")
     yield {"split": "UIT-ViHSD dev (3 classes)", **evaluate_vihsd(model, dev_texts, dev_y, normalise)}
-    yield victsd(model, normalise, data_dir / "victsd" / "ViCTSD_valid.csv")
-    yield vithsd(model, normalise, data_dir / "vithsd" / "dev.csv")
-    yield vihos_spans(normalise, data_dir / "vihos" / "span" / "dev.csv")
+    seen = training_keys(data_dir)
+    yield victsd(model, normalise, data_dir / "victsd" / "ViCTSD_valid.csv", seen)
+    yield vithsd(model, normalise, data_dir / "vithsd" / "dev.csv", seen)
+    span_seen = {comment_key(text) for text, _ in read_vihos(data_dir / "vihos" / "span" / "train.csv")}
+    yield vihos_spans(normalise, data_dir / "vihos" / "span" / "dev.csv", span_seen)
     path = categories_path or DEFAULT_CATEGORIES
     if path.exists():
         for row in categories(path, normalise):
