@@ -1,6 +1,9 @@
 """The category evaluation set, written by the project (fictional, non-graphic): per code, positive examples
 and hard negatives (the same vocabulary in harmless use). Each sentence is also given without diacritics and,
-where it has common words, in teencode, so every code has at least 40 positives and 40 negatives.
+where it has common words, in teencode, so every code has at least 40 positives and 40 negatives ("dev": the
+lexicons were written against it). Later rounds, each written after one lexicon version and measured on it
+before the next change, are reported apart: the newest round is the independent figure for the version
+before it.
 
 Run `python tests/data/category_eval_source.py` to rewrite category_eval.jsonl from this file.
 """
@@ -499,6 +502,310 @@ NEGATIVE = {
     ],
 }
 
+# Round 1: written after lexicon version 1.0, before the templates, exceptions and counter-evidence of 1.1
+# (lexicons/README.md). `copvn eval-text` reports it apart. Its sentences were in view while 1.1 was written,
+# so after 1.0 it is no longer independent.
+ROUND_1_POSITIVE = {
+    "GROOM": [
+        "Em đang học lớp 6 hả, cho anh xin số điện thoại để nói chuyện riêng nhé",
+        "Mình chuyển qua telegram nói chuyện cho kín, đừng để mẹ em biết",
+        "Anh gửi em cái áo mới rồi, tối nay em chụp ảnh mặc thử gửi anh xem",
+        "Chủ nhật anh qua trường đón em đi ăn kem, đừng kể với cô giáo",
+        "Em mới 13 tuổi à, trông em lớn hơn tuổi đấy, mở camera cho anh xem đi",
+    ],
+    "CSAM": [
+        "Inbox mình để được vào nhóm kín có clip học sinh lớp 7",
+        "Bán trọn bộ ảnh nóng nữ sinh, thanh toán xong gửi link",
+        "Ai có hàng nhí mới thì trao đổi với mình, có trả phí",
+        "Link tổng hợp video nóng học sinh cấp 2, ai cần thì để lại bình luận",
+        "Mua ảnh khỏa thân của bé gái, giá cao, liên hệ riêng",
+    ],
+    "SELFH": [
+        "Tối nay tao sẽ nhảy cầu cho xong, sống mệt mỏi quá rồi",
+        "Mình đã tích đủ thuốc ngủ rồi, mai là hết đau khổ",
+        "Chẳng ai cần mình nữa, mình muốn biến mất khỏi thế giới này",
+        "Lại rạch tay rồi, chỉ có cách này mới thấy đỡ hơn",
+        "Viết thư tuyệt mệnh xong rồi, tạm biệt mọi người",
+    ],
+    "PORN": [
+        "Web sex mới không che, vào xem miễn phí tại link dưới",
+        "Bán đĩa phim người lớn, ship toàn quốc, inbox giá",
+        "Nhóm chia sẻ clip nóng người lớn, ai vào thì nhắn mình",
+        "Livestream khiêu dâm trả phí mỗi tối, đăng ký tại đây",
+        "Tổng hợp ảnh nude hot girl, tải về xem full",
+    ],
+    "DRUG": [
+        "Có kẹo và cỏ hàng chuẩn, ship nhanh trong nội thành, inbox",
+        "Bán bóng cười giá sỉ cho các quán bar, gọi ngay",
+        "Cần mua ít đá để bay tối nay, ai có bán không",
+        "Hàng trắng về rồi, anh em cần thì nhắn riêng",
+        "Bán thuốc lắc loại mới, giao tận nơi, bảo mật",
+    ],
+    "GAMB": [
+        "Nhận ghi lô đề online, trả thưởng cao nhất, chơi ngay",
+        "Tải app cá độ bóng đá, nạp 100k tặng 100k",
+        "Casino trực tuyến uy tín, rút tiền trong 5 phút",
+        "Soi kèo nhà cái tối nay, vào tiền mạnh tay anh em",
+        "Chơi tài xỉu online, nạp thẻ điện thoại cũng được",
+    ],
+    "FRAUD": [
+        "Chúc mừng bạn trúng thưởng iPhone, chuyển phí vận chuyển 500k để nhận quà",
+        "Tuyển cộng tác viên làm việc tại nhà, nạp tiền làm nhiệm vụ nhận hoa hồng",
+        "Tài khoản của bạn bị khóa, bấm vào link và nhập mã OTP để mở lại",
+        "Vay tiền không cần thế chấp, giải ngân trong 10 phút, chỉ cần căn cước",
+        "Em là cán bộ công an, yêu cầu chuyển tiền vào tài khoản tạm giữ để điều tra",
+    ],
+    "BULLY": [
+        "Cả lớp đừng ai chơi với con bé đó, nó hôi lắm",
+        "Nhìn mặt mày là thấy ngu rồi, nghỉ học đi cho đỡ chật lớp",
+        "Đăng ảnh xấu của nó lên nhóm lớp cho cả trường cười",
+        "Thằng béo đó mà cũng đòi vào đội bóng, cút đi",
+        "Mày mà đi học ngày mai thì tụi tao đánh cho biết",
+    ],
+    "HATE": [
+        "Bọn dân tộc đó toàn lũ mọi rợ, đuổi hết về rừng đi",
+        "Dân vùng đó toàn lừa đảo, đừng cho con chơi với tụi nó",
+        "Lũ đồng tính bệnh hoạn, không đáng được sống trong xã hội",
+        "Người khuyết tật thì ở nhà đi, ra đường làm gì cho chướng mắt",
+        "Đạo đó toàn bọn cuồng tín, phải cấm hết",
+    ],
+    "VIOL": [
+        "Tan học ra cổng sau, tao mang dao xử mày",
+        "Clip nữ sinh bị đánh hội đồng, đánh nữa đi",
+        "Tụi tao sẽ đốt nhà mày nếu mày còn báo cô",
+        "Rủ thêm người mang gậy ra bãi đất trống đánh nhau với trường bên",
+        "Đánh cho nó gãy tay luôn, quay clip lại đăng lên",
+    ],
+    "PRIV": [
+        "Đây là số điện thoại và địa chỉ nhà của con bé lớp 5A, ai muốn tìm thì đến",
+        "Tung thông tin cá nhân của em học sinh đó lên mạng cho mọi người biết mặt",
+        "Ảnh căn cước và địa chỉ trường của thằng nhóc này đây",
+        "Con nhỏ này học trường nào, nhà ở đâu, mọi người tìm giúp rồi đăng lên",
+        "Đăng công khai tên, lớp và số điện thoại của bạn ấy để cả trường nhắn tin",
+    ],
+}
+
+ROUND_1_NEGATIVE = {
+    "GROOM": [
+        "Cô giáo nhắc phụ huynh không để con nói chuyện riêng với người lạ trên mạng",
+        "Em đang học lớp 6, năm nay em được học sinh giỏi",
+        "Anh trai chụp ảnh cả nhà đi chơi gửi bà ngoại xem",
+        "Thầy chủ nhiệm gọi video họp lớp trực tuyến với phụ huynh",
+        "Chuyên gia chỉ ra dấu hiệu kẻ xấu dụ dỗ trẻ qua mạng: hỏi tuổi, xin ảnh, dặn giữ bí mật",
+    ],
+    "CSAM": [
+        "Cơ quan chức năng đề nghị gỡ bỏ các nhóm phát tán hình ảnh xâm hại trẻ em",
+        "Clip học sinh lớp 7 hát mừng ngày nhà giáo",
+        "Trường tổ chức chụp ảnh kỷ yếu cho học sinh khối 12",
+        "Phụ huynh cần biết cách báo cáo nội dung lạm dụng trẻ em",
+        "Hàng nhí là đồ chơi trẻ em giá rẻ bán ở chợ đêm",
+    ],
+    "SELFH": [
+        "Trường tổ chức buổi nói chuyện về phòng ngừa tự tử ở tuổi học trò",
+        "Đói muốn chết, mẹ nấu cơm xong chưa",
+        "Phim này hay quá, buồn muốn khóc luôn",
+        "Cầu thủ nhảy cầu ăn mừng bàn thắng",
+        "Nếu thấy bạn có dấu hiệu tự làm hại bản thân, hãy báo thầy cô",
+    ],
+    "PORN": [
+        "Hướng dẫn cha mẹ chặn trang web người lớn trên điện thoại của con",
+        "Xử phạt cơ sở phát tán phim khiêu dâm trên mạng",
+        "Giáo dục giới tính giúp trẻ biết tự bảo vệ mình",
+        "Bộ phim được gắn nhãn dành cho người lớn, trẻ em không nên xem",
+        "Tranh khỏa thân trong bảo tàng mỹ thuật được giới thiệu trong giờ học",
+    ],
+    "DRUG": [
+        "Cảnh sát thu giữ 5 kg ma túy đá tại cửa khẩu",
+        "Tháng hành động phòng, chống ma túy tại trường trung học",
+        "Bóng cười gây hại thần kinh, học sinh không nên sử dụng",
+        "Cỏ trong sân trường mọc cao quá, cần cắt",
+        "Kẹo mút là món quà bé thích nhất",
+    ],
+    "GAMB": [
+        "Công an triệt phá đường dây cá độ bóng đá qua mạng",
+        "Cảnh báo học sinh sa vào cờ bạc online qua các ứng dụng game",
+        "Đội tuyển Việt Nam thắng kèo khó trước Thái Lan",
+        "Lô đất gần trường đang được xây thư viện",
+        "Trò chơi tung xúc xắc trong giờ toán để học xác suất",
+    ],
+    "FRAUD": [
+        "Cảnh báo chiêu lừa trúng thưởng yêu cầu chuyển phí nhận quà",
+        "Ngân hàng nhắc khách hàng không cung cấp mã OTP cho bất kỳ ai",
+        "Công an khuyến cáo người dân cảnh giác với cuộc gọi giả danh cán bộ",
+        "Trường tuyển cộng tác viên cho ngày hội đọc sách, không thu phí",
+        "Bạn đã nhận được quà tặng sinh nhật từ thư viện trường",
+    ],
+    "BULLY": [
+        "Nhà trường phát động chương trình phòng chống bắt nạt học đường",
+        "Thằng bạn thân của tớ hôm nay được điểm mười",
+        "Đừng chơi game quá khuya nhé con",
+        "Clip trêu đùa của hai anh em làm cả nhà cười",
+        "Cô giáo dạy cả lớp không được chế giễu ngoại hình của bạn",
+    ],
+    "HATE": [
+        "Lễ hội văn hóa các dân tộc thiểu số được tổ chức tại trường",
+        "Pháp luật nghiêm cấm phân biệt đối xử với người đồng tính",
+        "Học sinh khuyết tật được hỗ trợ học hòa nhập",
+        "Bài giảng về tự do tín ngưỡng và tôn giáo",
+        "Người dân vùng lũ cần được giúp đỡ",
+    ],
+    "VIOL": [
+        "Công an xử lý nhóm học sinh đánh nhau trước cổng trường",
+        "Bộ phim hành động có nhiều cảnh đánh nhau, không dành cho trẻ nhỏ",
+        "Học sinh tập võ tự vệ trong giờ thể dục",
+        "Mẹ dùng dao cắt bánh sinh nhật cho con",
+        "Cứu hỏa dập tắt đám cháy nhà dân kịp thời",
+    ],
+    "PRIV": [
+        "Nhà trường cam kết bảo mật thông tin cá nhân của học sinh",
+        "Không đăng số điện thoại và địa chỉ nhà của con lên mạng xã hội",
+        "Phụ huynh cập nhật số điện thoại liên lạc trong sổ liên lạc điện tử",
+        "Luật bảo vệ dữ liệu cá nhân có hiệu lực từ năm 2026",
+        "Địa chỉ trường được ghi trên thư mời họp phụ huynh",
+    ],
+}
+
+
+# Round 2: written after lexicon version 1.1 and measured on it once, before any change it could inspire.
+ROUND_2_POSITIVE = {
+    "GROOM": [
+        "Bé ơi năm nay bé học lớp mấy rồi, tối nay add zalo chú nói chuyện nhé",
+        "Chuyện anh em mình nói đừng để mẹ em biết nha, anh mua cho em cái điện thoại mới",
+        "Em chụp cho anh một tấm đang mặc đồ ngủ đi, anh chuyển cho em 200k",
+        "Thứ bảy anh chờ em ở quán net gần trường, đi một mình thôi nhé",
+    ],
+    "CSAM": [
+        "Ai cần clip hs lớp 8 thì ib mình, có phí",
+        "Mình có nhiều ảnh khỏa thân học sinh, trao đổi với ai có hàng",
+        "Group kín chia sẻ video nóng nữ sinh, vào nhóm phải trả phí",
+        "Tìm người bán ảnh nóng của bé gái 10 tuổi",
+    ],
+    "SELFH": [
+        "Em không muốn sống nữa đâu, ai cũng ghét em",
+        "Tối nay mình sẽ uống hết lọ thuốc ngủ này",
+        "Cắt tay xong thấy nhẹ người hơn, mai lại cắt tiếp",
+        "Thử thách nín thở đến ngất đi mọi người, ai dám không",
+    ],
+    "PORN": [
+        "Link phim sex mới nhất, click vào xem ngay",
+        "Chat sex qua camera, chỉ 50k một lần",
+        "Trang web người lớn miễn phí, không cần đăng ký, xem clip nóng",
+        "Bán truyện khiêu dâm có hình, ship toàn quốc",
+    ],
+    "DRUG": [
+        "Ai cần cần sa thì nhắn, giao trong ngày",
+        "Bán thuốc lá điện tử cho học sinh, giá rẻ, giao ở cổng trường",
+        "Tối nay bay lắc không anh em, có sẵn kẹo",
+        "Có bóng cười bán lẻ cho các bạn trẻ đi bar",
+    ],
+    "GAMB": [
+        "Vào tiền kèo Anh - Pháp tối nay đi anh em, nhà cái trả tỷ lệ cao",
+        "Game bài đổi thưởng uy tín, nạp 50k tặng 50k",
+        "Chơi xóc đĩa online ăn tiền thật, rút về tài khoản ngay",
+        "Ghi đề hôm nay con 27, bao trả thưởng",
+    ],
+    "FRAUD": [
+        "Việc nhẹ lương cao, làm 2 tiếng mỗi ngày nhận 500k, chỉ cần nạp tiền trước",
+        "Bạn đã trúng thưởng xe máy, vui lòng chuyển phí hồ sơ để nhận giải",
+        "Sang Campuchia làm việc, bao ăn ở, lương 30 triệu, không cần bằng cấp",
+        "Ngân hàng thông báo tài khoản của bạn sẽ bị khóa, đọc mã OTP cho nhân viên để xác minh",
+    ],
+    "BULLY": [
+        "Con nhỏ đó nhà quê lắm, cả lớp đừng ai nói chuyện với nó",
+        "Đồ béo như lợn, soi gương đi rồi hãy đăng ảnh",
+        "Tụi mày share ảnh xấu của thằng đó vào nhóm lớp đi",
+        "Tan học tao đợi mày ở cổng, tao sẽ đánh cho mày nhớ đời",
+    ],
+    "HATE": [
+        "Lũ bê đê toàn thứ bệnh hoạn, cấm hết cho sạch xã hội",
+        "Tụi dân tộc thiểu số toàn mọi rợ, đừng cho học chung",
+        "Bọn khuyết tật chỉ tổ làm gánh nặng, sống làm gì",
+        "Giết hết bọn theo đạo đó đi",
+    ],
+    "VIOL": [
+        "Clip hai nữ sinh bị đánh hội đồng, lột đồ giữa sân trường",
+        "Tao sẽ mang dao đến chém mày ngay chiều nay",
+        "Xem clip cắt cổ con chó kinh dị chưa",
+        "Tụi nó đánh thằng bé gãy tay rồi quay clip đăng Facebook",
+    ],
+    "PRIV": [
+        "Tung info đầy đủ của con bé này: tên, lớp, số điện thoại bố mẹ",
+        "Ai biết nhà thằng nhóc trong clip ở đâu thì tìm giúp rồi đăng lên",
+        "Đây là số điện thoại của bé, mọi người nhắn tin làm quen đi",
+        "Bóc phốt em học sinh trường THCS này, kèm địa chỉ nhà",
+    ],
+}
+
+ROUND_2_NEGATIVE = {
+    "GROOM": [
+        "Bé năm nay học lớp mấy để cô xếp lớp bán trú",
+        "Con chụp ảnh bài kiểm tra gửi mẹ xem với",
+        "Thầy hẹn gặp phụ huynh ở phòng hội đồng chiều thứ sáu",
+        "Đừng nói với bố là mẹ con mình chuẩn bị tiệc bất ngờ cho bố nhé",
+    ],
+    "CSAM": [
+        "Nhóm kín của phụ huynh lớp 8 chia sẻ lịch thi",
+        "Clip học sinh lớp 9 trình diễn thí nghiệm hóa học",
+        "Tổng đài 111 tiếp nhận báo cáo về ảnh xâm hại trẻ em",
+        "Bán quần áo trẻ em, hàng nhí giá rẻ",
+    ],
+    "SELFH": [
+        "Nóng muốn chết, trưa nay đi bơi không",
+        "Hôm nay mệt quá, chỉ muốn ngủ một giấc",
+        "Bài học kỹ năng sống về phòng chống tự tử cho học sinh",
+        "Trận chung kết nhảy cầu của đội tuyển diễn ra tối nay",
+    ],
+    "PORN": [
+        "Cha mẹ nên bật chế độ an toàn để chặn nội dung người lớn",
+        "Bài viết về tác hại của phim khiêu dâm với trẻ vị thành niên",
+        "Bộ phim này được dán nhãn 18+, trẻ em không được xem",
+        "Clip nóng hổi về trận bóng tối qua",
+    ],
+    "DRUG": [
+        "Chiến dịch tuyên truyền tác hại của thuốc lá điện tử trong trường học",
+        "Bạn có muốn đi ăn kem không",
+        "Công an bắt quả tang đối tượng mua bán cần sa",
+        "Ban có kế hoạch tổ chức hội trại cuối tuần",
+    ],
+    "GAMB": [
+        "Cảnh báo phụ huynh về các ứng dụng cờ bạc trá hình trong game",
+        "Bình luận viên phân tích trận đấu tối nay",
+        "Xổ số kiến thiết là hoạt động được nhà nước cấp phép",
+        "Cả lớp chơi trò bầu cua lấy kẹo ngày Tết",
+    ],
+    "FRAUD": [
+        "Công an tỉnh cảnh báo thủ đoạn lừa đảo việc nhẹ lương cao",
+        "Tuyệt đối không đọc mã OTP cho người khác",
+        "Trường nhận hồ sơ tuyển sinh lớp 10 đến hết tháng 6",
+        "Chúc mừng em đạt giải nhất cuộc thi vẽ tranh",
+    ],
+    "BULLY": [
+        "Bạn béo nhưng chạy nhanh nhất lớp",
+        "Cả lớp cùng nhau giúp bạn mới hòa nhập",
+        "Tao đợi mày ở cổng trường rồi cùng đi ăn nhé",
+        "Bài tuyên truyền về hậu quả của bắt nạt trên mạng",
+    ],
+    "HATE": [
+        "Ngày hội đại đoàn kết các dân tộc ở thôn",
+        "Chương trình hỗ trợ học bổng cho học sinh khuyết tật",
+        "Hội thảo về quyền của người đồng tính",
+        "Nhà thờ và chùa trong xã cùng tổ chức từ thiện",
+    ],
+    "VIOL": [
+        "Tòa án xét xử vụ học sinh đánh bạn gây thương tích",
+        "Đầu bếp hướng dẫn cách chặt gà đúng cách",
+        "Phim tài liệu về chiến tranh được chiếu ở bảo tàng",
+        "Học sinh được tập huấn kỹ năng phòng chống bạo lực học đường",
+    ],
+    "PRIV": [
+        "Giáo viên nhắc học sinh không chia sẻ địa chỉ nhà với người lạ",
+        "Hồ sơ học sinh được lưu trữ an toàn tại văn phòng trường",
+        "Bố mẹ nên dạy con không đưa số điện thoại cho người lạ",
+        "Trường THCS Lê Lợi tổ chức lễ khai giảng",
+    ],
+}
+
+
 TEENCODE = {"không": "ko", "được": "đc", "gì": "j", "với": "vs", "biết": "bít", "mình": "mk", "người yêu": "ny",
             "nhắn tin": "nt", "số điện thoại": "sđt", "bố mẹ": "bme", "học sinh": "hs", "rồi": "r"}
 
@@ -523,11 +830,15 @@ def variants(text: str) -> list[tuple[str, str]]:
 
 
 def rows():
-    for polarity, table in (("positive", POSITIVE), ("negative", NEGATIVE)):
+    parts = (("dev", "positive", POSITIVE), ("dev", "negative", NEGATIVE),
+             ("round-1", "positive", ROUND_1_POSITIVE), ("round-1", "negative", ROUND_1_NEGATIVE),
+             ("round-2", "positive", ROUND_2_POSITIVE), ("round-2", "negative", ROUND_2_NEGATIVE))
+    for split, polarity, table in parts:
+        prefix = {"dev": "", "round-1": "R1-", "round-2": "R2-"}[split]
         for code, sentences in table.items():
             for number, sentence in enumerate(sentences, start=1):
                 for form, text in variants(sentence):
-                    yield {"id": f"{code}-{polarity[:3]}-{number:02d}-{form}", "text": text,
+                    yield {"id": f"{prefix}{code}-{polarity[:3]}-{number:02d}-{form}", "text": text, "split": split,
                            "codes": [code] if polarity == "positive" else [], "hard_negative_for": code if polarity == "negative" else None}
 
 

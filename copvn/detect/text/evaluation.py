@@ -72,18 +72,22 @@ def vihos_spans(normalise, path: Path, seen: set[str]) -> dict:
 
 
 def categories(path: Path, normalise) -> list[dict]:
+    """Precision and recall per code, for each part of the set (development, held-out) and for all of it."""
     detector = LexiconDetector(normaliser=normalise)
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     found = [{f.code for f in detector(normalise(r["text"]))} for r in rows]
+    splits = sorted({r.get("split", "dev") for r in rows})
     results = []
-    for code in detector.codes:
-        gold = [code in r["codes"] for r in rows]
-        predicted = [code in f for f in found]
-        if not any(gold):
-            continue
-        results.append({"code": code, "positives": sum(gold), "examples": len(rows),
-                        "precision": round(precision_score(gold, predicted, zero_division=0), 4),
-                        "recall": round(recall_score(gold, predicted, zero_division=0), 4)})
+    for split in [*splits, "all"] if len(splits) > 1 else splits:
+        chosen = [i for i, r in enumerate(rows) if split in ("all", r.get("split", "dev"))]
+        for code in detector.codes:
+            gold = [code in rows[i]["codes"] for i in chosen]
+            predicted = [code in found[i] for i in chosen]
+            if not any(gold):
+                continue
+            results.append({"code": code, "part": split, "positives": sum(gold), "examples": len(chosen),
+                            "precision": round(precision_score(gold, predicted, zero_division=0), 4),
+                            "recall": round(recall_score(gold, predicted, zero_division=0), 4)})
     return results
 
 

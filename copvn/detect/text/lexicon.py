@@ -1,8 +1,11 @@
 """Category detectors from curated lexicons (copvn/detect/text/lexicons/*.tsv; format in its README).
 
 Matching runs on the no-diacritics form of the normalised text with an Aho–Corasick automaton, at word
-boundaries; where the text carries diacritics, the diacritics must agree as well. Every finding names its
-code, score, detector, version and the spans of the input as given.
+boundaries; where the text carries diacritics, the diacritics must agree as well. A lexicon line may be a
+template — `(a|b)` one of, `[x]` optional — expanded into phrases when the lexicon loads, and a line whose
+weight is `except` names a context ("phòng chống ma túy") inside which the code's phrases do not count; a
+negative weight is counter-evidence anywhere in the text ("công an triệt phá" lowers DRUG's score).
+Every finding names its code, score, detector, version and the spans of the input as given.
 """
 
 from __future__ import annotations
@@ -16,7 +19,45 @@ from .normalise import Normalised, Normaliser, strip_diacritics
 
 LEXICONS = Path(__file__).resolve().parent / "lexicons"
 DETECTOR = "copvn.lexicon"
-VERSION = "1.0"
+VERSION = "1.1"
+MAX_EXPANSION = 5000
+EXCEPT = "except"
+
+
+def expand(template: str) -> list[str]:
+    """Every phrase a template stands for: `(a|b c)` is one of the alternatives, `[x]` is x or nothing; groups
+    nest. Raises ValueError on unbalanced brackets or more than MAX_EXPANSION phrases."""
+    phrases, position = _sequence(template, 0, closing="")
+    if position != len(template):
+        raise ValueError(f"unexpected {template[position]!r} at character {position + 1}")
+    return sorted({" ".join(p.split()) for p in phrases if p.strip()})
+
+
+def _sequence(template: str, position: int, closing: str) -> tuple[list[str], int]:
+    """Alternatives separated by | up to the closing bracket (not consumed)."""
+    alternatives, current = [], [""]
+    while position < len(template) and template[position] not in closing:
+        char = template[position]
+        if char in "([":
+            end = ")" if char == "(" else "]"
+            inner, position = _sequence(template, position + 1, closing=end + ")]")
+            if position >= len(template) or template[position] != end:
+                raise ValueError(f"{char!r} without its {end!r}")
+            position += 1
+            options = inner + ([""] if char == "[" else [])
+            current = [left + right for left in current for right in options]
+        elif char == "|":
+            if not closing:
+                raise ValueError("| outside brackets")
+            alternatives += current
+            current, position = [""], position + 1
+        elif char in ")]":
+            raise ValueError(f"{char!r} without its opening bracket")
+        else:
+            current, position = [left + char for left in current], position + 1
+        if len(current) + len(alternatives) > MAX_EXPANSION:
+            raise ValueError(f"expands to more than {MAX_EXPANSION} phrases")
+    return alternatives + current, position
 
 
 @dataclass(frozen=True)
@@ -24,8 +65,9 @@ class Phrase:
     code: str
     text: str
     plain: str
-    weight: float
+    weight: float  # 0 for an exception, below 0 for counter-evidence
     cue: str
+    line: int  # phrases expanded from one template line count once
 
 
 @dataclass
@@ -75,17 +117,18 @@ class LexiconDetector:
             parts = line.split("\t")
             if len(parts) < 2:
                 raise ValueError(f"{path.name}:{number}: expected phrase<TAB>weight[<TAB>cue]")
-            text = normalise(parts[0].strip()).text
+            weight = 0.0 if parts[1].strip() == EXCEPT else _weight(parts[1], f"{path.name}:{number}")
             try:
-                weight = float(parts[1])
-            except ValueError:
-                raise ValueError(f"{path.name}:{number}: the weight {parts[1]!r} is not a number") from None
-            if not 0 < weight <= 1:
-                raise ValueError(f"{path.name}:{number}: weight must be in (0, 1]")
-            yield Phrase(code, text, strip_diacritics(text), weight, parts[2].strip() if len(parts) > 2 else "")
+                phrases = expand(parts[0].strip())
+            except ValueError as exc:
+                raise ValueError(f"{path.name}:{number}: {exc}") from None
+            for phrase in phrases:
+                text = normalise(phrase).text
+                yield Phrase(code, text, strip_diacritics(text), weight, parts[2].strip() if len(parts) > 2 else "", number)
 
     def __call__(self, item: Normalised) -> list[Finding]:
-        hits: dict[str, dict[str, tuple[Phrase, list[tuple[int, int]]]]] = {}
+        matched: list[tuple[Phrase, int, int]] = []
+        contexts: dict[str, list[tuple[int, int]]] = {}
         plain, text = item.plain, item.text
         for end, (length, phrases) in self.automaton.iter(plain):
             start = end - length + 1
@@ -93,21 +136,51 @@ class LexiconDetector:
                 continue
             written = text[start:end + 1]
             for phrase in phrases:
-                if written != plain[start:end + 1] and written != phrase.text:
+                if written != phrase.text and not _agrees(written, phrase.text):
                     continue  # the text has diacritics and they differ from the phrase's
-                found = hits.setdefault(phrase.code, {}).setdefault(phrase.text, (phrase, []))
-                found[1].append(item.source_span(start, end + 1))
+                if phrase.weight:
+                    matched.append((phrase, start, end + 1))
+                else:
+                    contexts.setdefault(phrase.code, []).append((start, end + 1))
+        hits: dict[str, dict[str, tuple[Phrase, list[tuple[int, int]]]]] = {}
+        for phrase, start, end in matched:
+            if any(a <= start and end <= b for a, b in contexts.get(phrase.code, ())):
+                continue  # inside an exception's context
+            found = hits.setdefault(phrase.code, {}).setdefault(phrase.text, (phrase, []))
+            found[1].append(item.source_span(start, end))
         return [self._finding(code, found) for code, found in hits.items() if self._score(code, found) >= self.settings[code].threshold]
 
     def _score(self, code: str, found: dict) -> float:
-        miss = 1.0
+        by_line: dict[int, float] = {}
         for phrase, _spans in found.values():
-            miss *= 1.0 - phrase.weight
-        cues = {phrase.cue for phrase, _spans in found.values() if phrase.cue}
+            by_line[phrase.line] = phrase.weight
+        miss, counter = 1.0, 1.0
+        for weight in by_line.values():
+            if weight > 0:
+                miss *= 1.0 - weight
+            else:
+                counter *= 1.0 + weight
+        cues = {phrase.cue for phrase, _spans in found.values() if phrase.cue and phrase.weight > 0}
         if len(cues) >= 2:
             miss *= 1.0 - self.settings[code].combo
-        return 1.0 - miss
+        return (1.0 - miss) * counter
 
     def _finding(self, code: str, found: dict) -> Finding:
-        spans = sorted({span for _phrase, places in found.values() for span in places})
+        spans = sorted({span for phrase, places in found.values() if phrase.weight > 0 for span in places})
         return Finding(code, self._score(code, found), DETECTOR, VERSION, [list(s) for s in spans])
+
+
+def _weight(value: str, where: str) -> float:
+    try:
+        weight = float(value)
+    except ValueError:
+        raise ValueError(f"{where}: the weight {value!r} is not a number or {EXCEPT!r}") from None
+    if not (0 < weight <= 1 or -1 < weight < 0):
+        raise ValueError(f"{where}: weight must be in (0, 1], or in (-1, 0) for counter-evidence")
+    return weight
+
+
+def _agrees(written: str, phrase: str) -> bool:
+    """Word by word, the text either has no diacritics or the phrase's: "nhắn tin riêng de nhan link" (teencode
+    expanded into a text typed without diacritics) agrees with "nhắn tin riêng để nhận link"."""
+    return all(w == p or w == strip_diacritics(w) for w, p in zip(written.split(" "), phrase.split(" "), strict=False))
