@@ -89,3 +89,18 @@ def test_phrases_from_one_template_line_count_once(tmp_path):
 def test_teencode_expanded_into_text_without_diacritics_still_matches():
     # "inbox" becomes "nhắn tin riêng" (with diacritics) inside a sentence typed without them
     assert "CSAM" in findings("Cho xin link clip hoc sinh voi, inbox de nhan link")
+
+
+def test_a_code_can_supersede_a_broader_one(tmp_path):
+    (tmp_path / "CSAM.tsv").write_text("#! threshold=0.5 supersedes=porn\nảnh nóng học sinh\t0.9\n", encoding="utf-8")
+    (tmp_path / "PORN.tsv").write_text("ảnh nóng\t0.6\n", encoding="utf-8")
+    detect_test = LexiconDetector(tmp_path, normaliser=normalise)
+    assert [f.code for f in detect_test(normalise("Bán ảnh nóng học sinh"))] == ["CSAM"]
+    assert [f.code for f in detect_test(normalise("Bán ảnh nóng người lớn"))] == ["PORN"]
+
+
+@pytest.mark.parametrize("header", ["#! threshhold=0.5", "#! combo=much"])
+def test_a_bad_setting_is_named_with_its_line(tmp_path, header):
+    (tmp_path / "TEST.tsv").write_text(f"{header}\ncá độ\t0.7\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="TEST.tsv:1"):
+        LexiconDetector(tmp_path, normaliser=normalise)

@@ -806,6 +806,168 @@ ROUND_2_NEGATIVE = {
 }
 
 
+# Round 3: written after lexicon version 1.2 and measured on it once, before any change it could inspire.
+ROUND_3_POSITIVE = {
+    "GROOM": [
+        "Cháu xinh thế, cháu bao nhiêu tuổi rồi? Lưu số chú lại, có gì nhắn riêng cho chú",
+        "Em gửi anh vài tấm ảnh selfie đi, anh hứa không cho ai xem đâu",
+        "Mai tan học em ra công viên gặp anh nhé, anh mua trà sữa cho, nhớ đừng nói với mẹ",
+        "Anh nạp kim cương cho em rồi, giờ em bật cam cho anh xem tí",
+        "Em có người yêu chưa? Làm bạn gái anh đi, chuyện này chỉ hai đứa mình biết thôi",
+    ],
+    "CSAM": [
+        "Ai có link nhóm kín toàn clip học sinh cấp 2 không, mình trả phí",
+        "Bán bộ sưu tập ảnh nóng nữ sinh, ib để xem thử",
+        "Trao đổi video ấu dâm, ai có thì pm",
+        "Cần tìm clip bé gái lớp 6 lộ hàng, ai có share mình",
+        "Nhóm telegram chia sẻ ảnh khỏa thân trẻ em, link ở bio",
+    ],
+    "SELFH": [
+        "Mình chán sống lắm rồi, chắc mình sẽ kết thúc tất cả tối nay",
+        "Có ai biết uống bao nhiêu viên thuốc thì chết không",
+        "Tao đứng trên sân thượng rồi, nhảy xuống là hết",
+        "Ngày nào em cũng tự làm đau bản thân mà không ai biết",
+        "Tham gia thử thách trùm túi nilon đi, quay clip gửi vào nhóm",
+    ],
+    "PORN": [
+        "Xem phim sex không che miễn phí tại trang này",
+        "Link clip nóng hot girl lộ hàng, click ngay",
+        "Nhận chat sex, gọi video sex giá rẻ, inbox",
+        "Tổng hợp truyện người lớn và ảnh 18+ cho anh em",
+        "Trang web đen mới, không bị chặn, vào xem đi",
+    ],
+    "DRUG": [
+        "Ai cần cỏ mỹ thì inbox, có ship tận nơi",
+        "Bán ke, kẹo, đá giá tốt, giao hàng kín đáo",
+        "Tối nay bay phòng ở nhà tao, có nước vui",
+        "Bán vape và tinh dầu cho học sinh, không cần giấy tờ",
+        "Mua thuốc lắc ở đâu uy tín vậy mọi người",
+    ],
+    "GAMB": [
+        "Kèo nhà cái hôm nay: Man City chấp nửa trái, anh em vào tiền đi",
+        "App tài xỉu uy tín nhất, nạp rút trong 1 phút",
+        "Nhận ghi lô, bao lô 100k, trả thưởng ngay",
+        "Chơi nổ hũ đổi thưởng, tặng code 50k cho người mới",
+        "Cá cược esport trực tuyến, nạp tiền nhận thưởng 200%",
+    ],
+    "FRAUD": [
+        "Tuyển học sinh làm cộng tác viên online, chỉ cần nạp tiền làm nhiệm vụ là có lãi",
+        "Bạn nhận được quà tặng từ ngân hàng, nhập mã OTP vào link để nhận",
+        "Tuyển lao động trẻ đi Myanmar làm việc nhẹ, bao vé máy bay",
+        "Tôi là nhân viên bưu điện, bạn có bưu phẩm cần chuyển phí để nhận",
+        "Vay tiền nhanh chỉ cần căn cước, giải ngân ngay trong ngày",
+    ],
+    "BULLY": [
+        "Đứa nào chơi với con Lan là cả lớp tẩy chay luôn",
+        "Mày là đồ thiểu năng, đi học làm gì cho tốn cơm",
+        "Lập group chửi con nhỏ lớp 7A đi, nó chảnh quá",
+        "Thằng lùn đó mà dám nhìn tao à, mai chặn đường đánh nó",
+        "Ảnh nó ngủ gật xấu vãi, đăng lên cho cả trường cười",
+    ],
+    "HATE": [
+        "Bọn bắc kỳ chỉ giỏi lừa đảo, đuổi hết về quê",
+        "Lũ pê đê làm bẩn xã hội, đáng bị đánh",
+        "Bọn mọi trên núi ngu dốt, không đáng được đi học",
+        "Người theo đạo đó toàn lũ cuồng tín, giết hết đi",
+        "Bọn què quặt chỉ ăn bám xã hội",
+    ],
+    "VIOL": [
+        "Clip nam sinh bị đánh hội đồng đến bất tỉnh, ai có full không",
+        "Chiều nay tụi tao mang mã tấu ra cổng trường xử thằng đó",
+        "Video cảnh chém người máu me đầy đường",
+        "Đánh cho nó chảy máu mồm ra, quay lại đăng lên",
+        "Tra tấn con mèo rồi quay clip, hài vãi",
+    ],
+    "PRIV": [
+        "Info con bé lớp 6A trường THCS Nguyễn Du đây, số điện thoại của bé là ...",
+        "Công khai địa chỉ nhà và ảnh căn cước của thằng nhóc để cả mạng biết",
+        "Ai biết con nhỏ này học trường nào, nhà ở đâu thì bóc phốt giúp",
+        "Tung thông tin cá nhân của em học sinh bị đánh lên nhóm",
+        "Đây là con của ông X, học lớp 8A, số điện thoại phụ huynh đây",
+    ],
+}
+
+ROUND_3_NEGATIVE = {
+    "GROOM": [
+        "Bé bao nhiêu tuổi rồi để cô ghi vào sổ tiêm chủng",
+        "Anh ra cổng trường đón em lúc 5 giờ nhé, mẹ dặn rồi",
+        "Ông nội nạp thẻ điện thoại cho cháu để gọi về nhà",
+        "Cả lớp gửi ảnh dự thi vẽ tranh cho cô qua nhóm lớp",
+        "Bài học hôm nay: nếu người lạ bảo em giữ bí mật, hãy kể với bố mẹ",
+    ],
+    "CSAM": [
+        "Clip học sinh cấp 2 múa khai giảng rất đẹp",
+        "Công an khởi tố đối tượng tàng trữ ảnh xâm hại trẻ em",
+        "Nhóm phụ huynh chia sẻ ảnh các bé đi dã ngoại",
+        "Ảnh học sinh lớp 6 nhận học bổng",
+        "Báo cáo ngay các trang có nội dung ấu dâm lên tổng đài 111",
+    ],
+    "SELFH": [
+        "Đề thi khó muốn chết luôn",
+        "Bạn đang buồn? Hãy gọi 111 để được lắng nghe",
+        "Chuyên gia tâm lý chia sẻ cách nhận biết trẻ có ý định tự tử",
+        "Hôm nay trời nóng, thèm nhảy xuống bể bơi",
+        "Bác sĩ kê đơn thuốc ngủ cho bà",
+    ],
+    "PORN": [
+        "Trường tổ chức buổi giáo dục giới tính cho học sinh lớp 8",
+        "Nhà mạng chặn hàng nghìn trang web đen mỗi tháng",
+        "Phim điện ảnh này có nhãn T18, rạp kiểm tra tuổi khán giả",
+        "Clip nóng hổi về buổi lễ khai giảng",
+        "Nghiên cứu về ảnh hưởng của nội dung khiêu dâm đối với trẻ",
+    ],
+    "DRUG": [
+        "Mẹ mua kẹo cho con ăn sau bữa trưa",
+        "Ngày quốc tế phòng, chống ma túy 26 tháng 6",
+        "Sân bóng cỏ nhân tạo mới khánh thành",
+        "Tác hại của thuốc lá điện tử đối với học sinh",
+        "Máy bay cất cánh lúc 9 giờ tối nay",
+    ],
+    "GAMB": [
+        "Đội bóng của trường thắng trận chung kết",
+        "Công an bắt giữ nhóm đánh bạc trong quán nước",
+        "Học sinh học về xác suất qua trò tung đồng xu",
+        "Nhà trường cảnh báo về các ứng dụng cá độ trá hình",
+        "Tỷ lệ học sinh đỗ tốt nghiệp năm nay cao",
+    ],
+    "FRAUD": [
+        "Ngân hàng cảnh báo chiêu lừa đảo qua tin nhắn giả mạo",
+        "Bưu điện thông báo lịch nghỉ lễ",
+        "Trung tâm tuyển sinh khóa học hè, học phí niêm yết công khai",
+        "Cô giáo nhắc học sinh không bấm vào link lạ",
+        "Công ty tuyển nhân viên bán hàng, có hợp đồng lao động",
+    ],
+    "BULLY": [
+        "Cả lớp chúc mừng sinh nhật bạn Lan",
+        "Con mèo nhà mình béo như quả bóng",
+        "Thầy giáo giảng bài về tác hại của bạo lực học đường",
+        "Đồ ăn trưa hôm nay ngon quá",
+        "Hai đứa trêu nhau rồi lại cười vui vẻ",
+    ],
+    "HATE": [
+        "Trường có nhiều học sinh dân tộc thiểu số học giỏi",
+        "Ngày hội văn hóa các vùng miền tại nhà văn hóa",
+        "Phim kể về cuộc sống của một người đồng tính",
+        "Câu lạc bộ hỗ trợ bạn khuyết tật tham gia thể thao",
+        "Lễ Giáng sinh và lễ Phật đản đều được tổ chức ở phường",
+    ],
+    "VIOL": [
+        "Phim hoạt hình có cảnh đánh nhau nhẹ, phụ huynh nên xem cùng con",
+        "Bác sĩ cấp cứu kịp thời nạn nhân tai nạn giao thông",
+        "Trường tổ chức diễn tập phòng cháy chữa cháy",
+        "Đầu bếp dùng dao thái thịt trong chương trình nấu ăn",
+        "Tòa tuyên án nhóm đối tượng đánh người gây thương tích",
+    ],
+    "PRIV": [
+        "Phụ huynh vui lòng cập nhật số điện thoại trên ứng dụng của trường",
+        "Danh sách học sinh được khen thưởng dán ở bảng tin",
+        "Nhà trường nhắc học sinh giữ bí mật mật khẩu tài khoản",
+        "Hội thảo về bảo vệ thông tin cá nhân của trẻ em trên mạng",
+        "Học sinh lớp 8A đi tham quan bảo tàng",
+    ],
+}
+
+
 TEENCODE = {"không": "ko", "được": "đc", "gì": "j", "với": "vs", "biết": "bít", "mình": "mk", "người yêu": "ny",
             "nhắn tin": "nt", "số điện thoại": "sđt", "bố mẹ": "bme", "học sinh": "hs", "rồi": "r"}
 
@@ -832,9 +994,10 @@ def variants(text: str) -> list[tuple[str, str]]:
 def rows():
     parts = (("dev", "positive", POSITIVE), ("dev", "negative", NEGATIVE),
              ("round-1", "positive", ROUND_1_POSITIVE), ("round-1", "negative", ROUND_1_NEGATIVE),
-             ("round-2", "positive", ROUND_2_POSITIVE), ("round-2", "negative", ROUND_2_NEGATIVE))
+             ("round-2", "positive", ROUND_2_POSITIVE), ("round-2", "negative", ROUND_2_NEGATIVE),
+             ("round-3", "positive", ROUND_3_POSITIVE), ("round-3", "negative", ROUND_3_NEGATIVE))
     for split, polarity, table in parts:
-        prefix = {"dev": "", "round-1": "R1-", "round-2": "R2-"}[split]
+        prefix = {"dev": "", "round-1": "R1-", "round-2": "R2-", "round-3": "R3-"}[split]
         for code, sentences in table.items():
             for number, sentence in enumerate(sentences, start=1):
                 for form, text in variants(sentence):

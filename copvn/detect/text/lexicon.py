@@ -19,7 +19,7 @@ from .normalise import Normalised, Normaliser, strip_diacritics
 
 LEXICONS = Path(__file__).resolve().parent / "lexicons"
 DETECTOR = "copvn.lexicon"
-VERSION = "1.1"
+VERSION = "1.2"
 MAX_EXPANSION = 5000
 EXCEPT = "except"
 
@@ -74,6 +74,7 @@ class Phrase:
 class CodeSettings:
     threshold: float = 0.5
     combo: float = 0.3
+    supersedes: tuple[str, ...] = ()  # codes not reported when this one is (CSAM over PORN)
 
 
 @dataclass
@@ -94,14 +95,18 @@ class LexiconDetector:
         normalise = normaliser or Normaliser()
         self.settings: dict[str, CodeSettings] = {}
         self.automaton = ahocorasick.Automaton()
-        entries: dict[str, list[Phrase]] = {}
+        entries: dict[str, dict[tuple, Phrase]] = {}
         for path in sorted(folder.glob("*.tsv")):
             code = path.stem.upper()
             self.settings[code] = CodeSettings()
             for phrase in self._read(path, code, normalise):
-                entries.setdefault(phrase.plain, []).append(phrase)
+                # A phrase spelt by several lines of a code is one signal: the strongest line's.
+                same = entries.setdefault(phrase.plain, {})
+                key = (code, phrase.text, (phrase.weight > 0) - (phrase.weight < 0))
+                if key not in same or abs(phrase.weight) > abs(same[key].weight):
+                    same[key] = phrase
         for key, phrases in entries.items():
-            self.automaton.add_word(key, (len(key), tuple(phrases)))
+            self.automaton.add_word(key, (len(key), tuple(phrases.values())))
         self.automaton.make_automaton()
         self.codes = sorted(self.settings)
 
@@ -109,8 +114,7 @@ class LexiconDetector:
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             if line.startswith("#!"):
                 for item in line[2:].split():
-                    key, _, value = item.partition("=")
-                    setattr(self.settings[code], key, float(value))
+                    self._setting(code, item, f"{path.name}:{number}")
                 continue
             if not line.strip() or line.startswith("#"):
                 continue
@@ -125,6 +129,18 @@ class LexiconDetector:
             for phrase in phrases:
                 text = normalise(phrase).text
                 yield Phrase(code, text, strip_diacritics(text), weight, parts[2].strip() if len(parts) > 2 else "", number)
+
+    def _setting(self, code: str, item: str, where: str) -> None:
+        key, _, value = item.partition("=")
+        if key not in CodeSettings.__dataclass_fields__:
+            raise ValueError(f"{where}: unknown setting {key!r} (threshold, combo, supersedes)")
+        if key == "supersedes":
+            setattr(self.settings[code], key, tuple(value.upper().split(",")))
+            return
+        try:
+            setattr(self.settings[code], key, float(value))
+        except ValueError:
+            raise ValueError(f"{where}: {key} must be a number, not {value!r}") from None
 
     def __call__(self, item: Normalised) -> list[Finding]:
         matched: list[tuple[Phrase, int, int]] = []
@@ -142,13 +158,16 @@ class LexiconDetector:
                     matched.append((phrase, start, end + 1))
                 else:
                     contexts.setdefault(phrase.code, []).append((start, end + 1))
-        hits: dict[str, dict[str, tuple[Phrase, list[tuple[int, int]]]]] = {}
+        hits: dict[str, dict[tuple[int, str], tuple[Phrase, list[tuple[int, int]]]]] = {}
         for phrase, start, end in matched:
             if any(a <= start and end <= b for a, b in contexts.get(phrase.code, ())):
                 continue  # inside an exception's context
-            found = hits.setdefault(phrase.code, {}).setdefault(phrase.text, (phrase, []))
+            found = hits.setdefault(phrase.code, {}).setdefault((phrase.line, phrase.text), (phrase, []))
             found[1].append(item.source_span(start, end))
-        return [self._finding(code, found) for code, found in hits.items() if self._score(code, found) >= self.settings[code].threshold]
+        findings = [self._finding(code, found) for code, found in hits.items()
+                    if self._score(code, found) >= self.settings[code].threshold]
+        covered = {other for f in findings for other in self.settings[f.code].supersedes}
+        return [f for f in findings if f.code not in covered]
 
     def _score(self, code: str, found: dict) -> float:
         by_line: dict[int, float] = {}
