@@ -666,7 +666,7 @@ ROUND_1_NEGATIVE = {
 }
 
 
-# Round 2: written after lexicon version 1.1 and measured on it once, before any change it could inspire.
+# Round 2: written after lexicon version 1.1 and measured on it once; then its failures were studied for 1.2.
 ROUND_2_POSITIVE = {
     "GROOM": [
         "Bé ơi năm nay bé học lớp mấy rồi, tối nay add zalo chú nói chuyện nhé",
@@ -806,7 +806,7 @@ ROUND_2_NEGATIVE = {
 }
 
 
-# Round 3: written after lexicon version 1.2 and measured on it once, before any change it could inspire.
+# Round 3: written after lexicon version 1.2 and measured on it once; then its failures were studied for 1.3.
 ROUND_3_POSITIVE = {
     "GROOM": [
         "Cháu xinh thế, cháu bao nhiêu tuổi rồi? Lưu số chú lại, có gì nhắn riêng cho chú",
@@ -968,6 +968,168 @@ ROUND_3_NEGATIVE = {
 }
 
 
+# Round 4: written after lexicon version 1.3 and measured on it once, before any change it could inspire.
+ROUND_4_POSITIVE = {
+    "GROOM": [
+        "Con gái lớp mấy rồi? Anh thấy em dễ thương ghê, cho anh xin face nhé",
+        "Đừng kể với ai chuyện anh nhắn cho em nha, anh sẽ mua cho em đôi giày em thích",
+        "Em thử mặc bộ váy anh tặng rồi chụp gửi anh xem nhé, chỉ mình anh xem thôi",
+        "Cuối tuần bố mẹ em đi vắng à, anh qua nhà chơi với em được không",
+        "Cháu mười hai tuổi thôi à, chú chuyển cho cháu ít tiền tiêu, nhớ xóa tin nhắn đi",
+    ],
+    "CSAM": [
+        "Bên mình có video nữ sinh cấp 2 quay lén trong nhà vệ sinh, ib giá",
+        "Ai muốn vào nhóm trao đổi ảnh bé trai thì nhắn riêng",
+        "Share link drive toàn ảnh nóng học sinh lớp 9",
+        "Mua bán clip ấu dâm, thanh toán bằng thẻ cào",
+        "Có hàng nhí mới về, ai cần inbox",
+    ],
+    "SELFH": [
+        "Chắc tối nay mình sẽ tự tử, mệt mỏi lắm rồi",
+        "Ai chỉ mình cách cắt cổ tay mà không đau không",
+        "Tớ đã viết di thư để lại cho bố mẹ",
+        "Sống không ai thương, chết đi cho nhẹ nợ",
+        "Thử thách nhịn ăn 7 ngày, ai bỏ cuộc là hèn",
+    ],
+    "PORN": [
+        "Kho phim người lớn cập nhật mỗi ngày, truy cập ngay",
+        "Link xem clip sex học đường không che",
+        "Bán đĩa phim heo, giao hàng tận nơi",
+        "Nhóm chat sex cho anh em, vào là có gái",
+        "Ảnh nude người mẫu, xem full tại web",
+    ],
+    "DRUG": [
+        "Cỏ mỹ hàng chuẩn, ai mua liên hệ mình",
+        "Tối nay ai đi bay không, tao có thuốc lắc",
+        "Bán nước vui và tem giấy, giao nhanh",
+        "Cần sa loại một, bán lẻ, ship kín",
+        "Bán bóng cười trước cổng trường cấp 3",
+    ],
+    "GAMB": [
+        "Soi kèo Ngoại hạng Anh, tỷ lệ kèo nhà cái mới nhất",
+        "Chơi bắn cá đổi thưởng, nạp tiền nhận thưởng ngay",
+        "Tham gia sòng bài trực tuyến, thắng là rút",
+        "Lô đề online, ghi đề 1 ăn 80",
+        "Casino online tặng 100k cho học sinh sinh viên",
+    ],
+    "FRAUD": [
+        "Cần người làm nhiệm vụ nhận tiền, nạp trước 200k được hoàn 300k",
+        "Chúc mừng bạn đã trúng thưởng ô tô, đóng phí nhận thưởng để nhận xe",
+        "Việc nhẹ lương cao ở nước ngoài, bao ăn ở, đi ngay không cần giấy tờ",
+        "Công an đây, tài khoản của bạn liên quan vụ án, chuyển tiền vào tài khoản tạm giữ",
+        "Hack tài khoản facebook giá rẻ, inbox",
+    ],
+    "BULLY": [
+        "Đồ xấu xí như mày thì không ai thèm chơi đâu",
+        "Cả lớp tẩy chay thằng Nam đi, nó mách cô",
+        "Đứa nào đăng ảnh xấu của con Mai lên nhóm đi cho vui",
+        "Thằng ngu, nghỉ học đi cho đỡ chật lớp",
+        "Mày chết với tao, tan học đừng về",
+    ],
+    "HATE": [
+        "Bọn bắc kỳ ra đường là thấy ghét",
+        "Dân ba que thì chỉ có thế",
+        "Lũ đồng tính bệnh hoạn, tránh xa con tôi ra",
+        "Đuổi hết bọn mọi về rừng",
+        "Bọn tàn tật chỉ tổ ăn bám",
+    ],
+    "VIOL": [
+        "Clip đánh nhau chảy máu ở trường, xem mà sợ",
+        "Lũ nó lột đồ đánh con bé giữa đường",
+        "Ai cho xem video chém người ở chợ không",
+        "Hành hạ trẻ em rồi quay clip khoe lên mạng",
+        "Tao đâm chết mày nếu còn gặp mày",
+    ],
+    "PRIV": [
+        "Bóc phốt con bé lớp 7, đây là địa chỉ nhà nó",
+        "Info đầy đủ của thằng nhóc đây: tên, trường, số điện thoại của bạn ấy",
+        "Tìm ra info con nhỏ trong clip rồi, học trường THCS Lý Tự Trọng",
+        "Tung thông tin bố mẹ và địa chỉ nhà của em học sinh đó",
+        "Đăng công khai số điện thoại của bé lên nhóm để mọi người gọi",
+    ],
+}
+
+ROUND_4_NEGATIVE = {
+    "GROOM": [
+        "Con gái lớp mấy rồi để bà mua sách vở",
+        "Bố mẹ em đi vắng nên cô giáo gọi điện cho bà",
+        "Chụp ảnh chiếc váy gửi mẹ xem để mẹ chọn size",
+        "Anh chị em trong nhà hẹn gặp nhau ở quê ngày Tết",
+        "Cảnh sát khuyên trẻ không kết bạn với người lạ trên mạng",
+    ],
+    "CSAM": [
+        "Video nữ sinh cấp 2 hát quốc ca ở lễ chào cờ",
+        "Nhóm trao đổi sách cũ cho học sinh",
+        "Link drive tài liệu ôn thi lớp 9",
+        "Phát hiện kẻ quay lén trong nhà vệ sinh, công an đã bắt giữ",
+        "Hàng nhí giảm giá cuối năm ở siêu thị",
+    ],
+    "SELFH": [
+        "Bộ phim kể về một bạn trẻ vượt qua ý định tự tử",
+        "Nhịn ăn sáng không tốt cho sức khỏe học sinh",
+        "Chết cười với con mèo nhà hàng xóm",
+        "Đường dây nóng hỗ trợ tâm lý cho học sinh",
+        "Bác sĩ hướng dẫn sơ cứu vết cắt ở tay",
+    ],
+    "PORN": [
+        "Khuyến cáo cha mẹ kiểm soát nội dung người lớn trên thiết bị của con",
+        "Bộ phim được xếp hạng dành cho người lớn",
+        "Hướng dẫn trẻ cách từ chối khi bị người lạ gửi ảnh nhạy cảm",
+        "Trang thông tin về sức khỏe sinh sản vị thành niên",
+        "Người mẫu ảnh chụp bộ sưu tập áo dài",
+    ],
+    "DRUG": [
+        "Tuyên truyền phòng chống ma túy học đường",
+        "Cảnh sát thu giữ nhiều bình bóng cười",
+        "Kẹo dẻo là món quà vặt yêu thích của trẻ",
+        "Vườn cỏ xanh mướt sau cơn mưa",
+        "Máy bay đi Hà Nội bay lúc mấy giờ",
+    ],
+    "GAMB": [
+        "Công an triệt phá đường dây đánh bạc qua mạng",
+        "Phân tích chiến thuật trận Việt Nam gặp Thái Lan",
+        "Trò chơi dân gian ô ăn quan trong giờ ra chơi",
+        "Tác hại của cá độ bóng đá đối với học sinh",
+        "Xổ số kiến thiết mở thưởng hằng ngày",
+    ],
+    "FRAUD": [
+        "Cảnh giác với chiêu lừa việc nhẹ lương cao ở nước ngoài",
+        "Ngân hàng không bao giờ yêu cầu khách hàng cung cấp mã OTP",
+        "Chúc mừng bạn đã trúng tuyển vào trường chuyên",
+        "Công ty xuất khẩu lao động được cấp phép tuyển người đi Nhật",
+        "Học sinh được hướng dẫn nhận diện tin nhắn lừa đảo",
+    ],
+    "BULLY": [
+        "Cả lớp đi dã ngoại vui vẻ",
+        "Thằng em tôi học giỏi lắm",
+        "Chương trình phòng chống bắt nạt học đường lan tỏa",
+        "Con chó nhà mình béo như con lợn",
+        "Hai bạn làm hòa sau khi cãi nhau",
+    ],
+    "HATE": [
+        "Ngày Quốc tế người khuyết tật được tổ chức tại trường",
+        "Các dân tộc anh em cùng nhau đón Tết",
+        "Cộng đồng người đồng tính tham gia chạy bộ gây quỹ",
+        "Sinh viên miền Bắc và miền Nam giao lưu văn nghệ",
+        "Nhà thờ tổ chức phát quà cho trẻ em nghèo",
+    ],
+    "VIOL": [
+        "Công an làm rõ vụ đánh nhau trước cổng trường",
+        "Cảnh đánh nhau trong phim hoạt hình bị cắt bớt",
+        "Hội thảo phòng chống bạo hành trẻ em",
+        "Bé bị ngã chảy máu đầu gối, cô giáo sơ cứu ngay",
+        "Xem đấu võ cổ truyền trong ngày hội",
+    ],
+    "PRIV": [
+        "Nhà trường không công bố địa chỉ nhà của học sinh",
+        "Bảng điểm được gửi riêng cho từng phụ huynh",
+        "Thông tin cá nhân của trẻ cần được bảo vệ",
+        "Học sinh lớp 7 tham gia hội khỏe Phù Đổng",
+        "Trường THCS Lý Tự Trọng đạt chuẩn quốc gia",
+    ],
+}
+
+
 TEENCODE = {"không": "ko", "được": "đc", "gì": "j", "với": "vs", "biết": "bít", "mình": "mk", "người yêu": "ny",
             "nhắn tin": "nt", "số điện thoại": "sđt", "bố mẹ": "bme", "học sinh": "hs", "rồi": "r"}
 
@@ -995,9 +1157,10 @@ def rows():
     parts = (("dev", "positive", POSITIVE), ("dev", "negative", NEGATIVE),
              ("round-1", "positive", ROUND_1_POSITIVE), ("round-1", "negative", ROUND_1_NEGATIVE),
              ("round-2", "positive", ROUND_2_POSITIVE), ("round-2", "negative", ROUND_2_NEGATIVE),
-             ("round-3", "positive", ROUND_3_POSITIVE), ("round-3", "negative", ROUND_3_NEGATIVE))
+             ("round-3", "positive", ROUND_3_POSITIVE), ("round-3", "negative", ROUND_3_NEGATIVE),
+             ("round-4", "positive", ROUND_4_POSITIVE), ("round-4", "negative", ROUND_4_NEGATIVE))
     for split, polarity, table in parts:
-        prefix = {"dev": "", "round-1": "R1-", "round-2": "R2-", "round-3": "R3-"}[split]
+        prefix = {"dev": "", "round-1": "R1-", "round-2": "R2-", "round-3": "R3-", "round-4": "R4-"}[split]
         for code, sentences in table.items():
             for number, sentence in enumerate(sentences, start=1):
                 for form, text in variants(sentence):
