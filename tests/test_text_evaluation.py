@@ -34,3 +34,34 @@ def test_dev_comments_seen_in_training_are_left_out_and_counted(tmp_path):
                [3, "Câm mồm đi thằng óc lợn", 3, 0, 0, 0, 0]])
     row = vithsd(AbuseModel.load(), Normaliser(), tmp_path / "vithsd" / "dev.csv", training_keys(tmp_path))
     assert row["n"] == 2 and row["left_out_seen_in_training"] == 1
+
+
+def test_the_category_set_matches_its_source_and_every_code_has_its_examples():
+    import importlib.util
+    import json
+    from collections import Counter
+    from pathlib import Path
+
+    here = Path(__file__).parent / "data"
+    spec = importlib.util.spec_from_file_location("category_eval_source", here / "category_eval_source.py")
+    source = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(source)
+    rows = list(source.rows())
+    assert (here / "category_eval.jsonl").read_text(encoding="utf-8") == "".join(
+        json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    dev = [r for r in rows if r["split"] == "dev"]
+    positives = Counter(c for r in dev for c in r["codes"])
+    negatives = Counter(r["hard_negative_for"] for r in dev if r["hard_negative_for"])
+    assert len(positives) == 11 and min(positives.values()) >= 40 and min(negatives.values()) >= 40
+
+
+def test_the_lexicons_still_do_what_they_were_written_for():
+    """A regression guard on the part the lexicons are written against (not a quality figure: see the rounds)."""
+    from pathlib import Path
+
+    from copvn.detect.text.evaluation import categories
+
+    path = Path(__file__).parent / "data" / "category_eval.jsonl"
+    for row in categories(path, Normaliser()):
+        if row["part"] == "dev":
+            assert row["precision"] >= 0.95 and row["recall"] >= 0.95, row
