@@ -65,14 +65,17 @@ def train_text_command(data_dir, out):
     """Rebuild the abuse classifier from the data folder, reproducibly; tuned on dev only."""
     from copvn.detect.text.abuse import MODEL_PATH
     from copvn.detect.text.normalise import Normaliser
-    from copvn.detect.text.spans import WORDS_PATH, learn, read_vihos
+    from copvn.detect.text.spans import SPANS_PATH, learn, read_vihos
     from copvn.detect.text.training import train
 
-    model = train(Path(data_dir), log=lambda message: click.echo(message, err=True))
-    model.save(Path(out) if out else MODEL_PATH)
-    words = learn(read_vihos(Path(data_dir) / "vihos" / "span" / "train.csv"), Normaliser())
-    WORDS_PATH.write_text("\n".join(words) + "\n", encoding="utf-8")
-    click.echo(json.dumps({"model": str(Path(out) if out else MODEL_PATH), "offensive_words": len(words), **model.meta},
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):  # one thread: the same data gives the same weights, bit for bit
+        model = train(Path(data_dir), log=lambda message: click.echo(message, err=True))
+        model.save(Path(out) if out else MODEL_PATH)
+        spans_path = Path(out).with_name(Path(out).stem + "-spans.npz") if out else SPANS_PATH
+        learn(read_vihos(Path(data_dir) / "vihos" / "span" / "train.csv"), Normaliser()).save(spans_path)
+    click.echo(json.dumps({"model": str(Path(out) if out else MODEL_PATH), "spans_model": str(spans_path), **model.meta},
                           ensure_ascii=False))
 
 

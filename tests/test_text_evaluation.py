@@ -65,3 +65,29 @@ def test_the_lexicons_still_do_what_they_were_written_for():
     for row in categories(path, Normaliser()):
         if row["part"] == "dev":
             assert row["precision"] >= 0.95 and row["recall"] >= 0.95, row
+
+
+def test_the_span_tagger_marks_offensive_words_in_the_text_as_given():
+    from copvn.detect.text.spans import OffensiveSpans
+
+    text = "Mày đúng là đồ óc chó, nói mãi không hiểu"
+    marked = OffensiveSpans().characters(text)
+    assert set(range(text.index("óc chó"), text.index("óc chó") + len("óc chó"))) - {text.index(" chó")} <= marked
+    assert not marked & set(range(text.index("nói"), len(text)))
+    assert OffensiveSpans().characters("Cảm ơn bạn đã chia sẻ") == set() and OffensiveSpans().characters("") == set()
+
+
+def test_a_span_tagger_learns_from_annotated_comments_and_saves(tmp_path):
+    from copvn.detect.text.spans import OffensiveSpans, learn
+
+    rows = []
+    for name in ("Lan", "Hùng", "Mai", "Nam", "Hoa", "Tú"):
+        text = f"{name} là đồ khốn nạn"
+        start = text.index("khốn")
+        rows += [(text, set(range(start, start + len("khốn nạn")))), (f"{name} là bạn tốt", set())]
+    tagger = learn(rows, Normaliser())
+    tagger.save(tmp_path / "spans.npz")
+    loaded = OffensiveSpans(path=tmp_path / "spans.npz")
+    text = "Thằng Bình là đồ khốn nạn"
+    start = text.index("khốn")
+    assert tagger.characters(text) == loaded.characters(text) == set(range(start, start + len("khốn nạn"))) - {start + len("khốn")}
