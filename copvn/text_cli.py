@@ -63,12 +63,12 @@ def _flush(classifier, batch, done: int) -> int:
 @click.option("--out", type=click.Path(dir_okay=False), default=None, help="Where to write the model (default: the packaged one).")
 def train_text_command(data_dir, out):
     """Rebuild the abuse classifier from the data folder, reproducibly; tuned on dev only."""
+    from threadpoolctl import threadpool_limits
+
     from copvn.detect.text.abuse import MODEL_PATH
     from copvn.detect.text.normalise import Normaliser
     from copvn.detect.text.spans import SPANS_PATH, learn, read_vihos
     from copvn.detect.text.training import train
-
-    from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=1):  # one thread: the same data gives the same weights, bit for bit
         model = train(Path(data_dir), log=lambda message: click.echo(message, err=True))
