@@ -968,7 +968,7 @@ ROUND_3_NEGATIVE = {
 }
 
 
-# Round 4: written after lexicon version 1.3 and measured on it once, before any change it could inspire.
+# Round 4: written after lexicon version 1.3 and measured on it once; then its failures were studied for 1.4.
 ROUND_4_POSITIVE = {
     "GROOM": [
         "Con gái lớp mấy rồi? Anh thấy em dễ thương ghê, cho anh xin face nhé",
@@ -1130,6 +1130,168 @@ ROUND_4_NEGATIVE = {
 }
 
 
+# Round 5: written after lexicon version 1.4 and measured on it once, before any change it could inspire.
+ROUND_5_POSITIVE = {
+    "GROOM": [
+        "Anh làm ở công ty game, em muốn được tặng skin thì kết bạn với anh, nhớ giữ bí mật nhé",
+        "Cháu học trường Kim Đồng đúng không, chú là bạn của bố cháu, chiều chú đón cháu đi ăn",
+        "Tối nay gọi video với anh nhé, nhớ khóa cửa phòng lại, đừng để ai biết",
+        "Em ngoan lắm, gửi anh thêm vài tấm nữa đi rồi anh nạp game cho",
+        "Em mới lớp 7 mà đã xinh thế này, cho anh số điện thoại để anh nhắn tin riêng",
+    ],
+    "CSAM": [
+        "Có ai có video học sinh bị quay lén không, mình mua",
+        "Chia sẻ link tải clip nóng nữ sinh lớp 8, mật khẩu inbox",
+        "Mình bán ảnh khỏa thân các bé, ai cần liên hệ",
+        "Vào group kín để xem hàng nhí mới, phí vào nhóm 100k",
+        "Cần người trao đổi clip học sinh lộ hàng, có nhiều hàng đổi",
+    ],
+    "SELFH": [
+        "Không ai hiểu mình, mình chỉ muốn chết đi cho xong",
+        "Đêm nay sẽ là đêm cuối cùng của mình, tạm biệt mọi người",
+        "Tao đã mua thuốc chuột rồi, mai tao uống",
+        "Lâu rồi mình không rạch tay, hôm nay lại muốn",
+        "Ai chơi thử thách nín thở với mình không, quay lại cho vui",
+    ],
+    "PORN": [
+        "Web sex mới cập nhật, xem thoải mái không quảng cáo",
+        "Có ai có link phim heo Nhật không cho xin",
+        "Nhận gọi video sex, phục vụ 24/7",
+        "Kênh telegram chia sẻ clip sex hot nhất",
+        "Bán dâm qua mạng, liên hệ số điện thoại trong ảnh",
+    ],
+    "DRUG": [
+        "Hàng đá về nhiều, ae cần thì gọi",
+        "Ship cần sa tận nhà, bảo mật tuyệt đối",
+        "Bán kẹo ke giá sinh viên",
+        "Tối nay bay lắc ở bar, tao có thuốc lắc xịn",
+        "Mua bóng cười số lượng lớn ở đâu",
+    ],
+    "GAMB": [
+        "Nhà cái uy tín số 1, nạp 100k tặng ngay 100k",
+        "Lô đề hôm nay về con gì, vào tiền thôi anh em",
+        "Tải app đánh bài online đổi thưởng, rút tiền siêu tốc",
+        "Cá độ bóng đá tối nay, kèo thơm lắm",
+        "Chơi tài xỉu ăn tiền thật, nạp bằng thẻ cào",
+    ],
+    "FRAUD": [
+        "Bạn đã trúng thưởng iPhone 16, vui lòng chuyển phí vận chuyển 300k",
+        "Tuyển cộng tác viên online cho học sinh, nạp tiền làm nhiệm vụ nhận hoa hồng 30%",
+        "Việc nhẹ lương cao ở Campuchia, bao ăn ở, không cần giấy tờ",
+        "Cung cấp mã OTP để nhận quà miễn phí từ ngân hàng",
+        "Cán bộ công an yêu cầu bạn chuyển tiền vào tài khoản tạm giữ để xác minh",
+    ],
+    "BULLY": [
+        "Con nhỏ này xấu như khỉ, cả lớp tẩy chay nó đi",
+        "Thằng ngu đó mà cũng đòi làm lớp trưởng",
+        "Mày là đồ con hoang, không ai muốn chơi với mày",
+        "Tụi tao sẽ đánh mày sau giờ học, liệu hồn",
+        "Lập nhóm chửi con bé lớp bên, nó dám nói xấu tụi mình",
+    ],
+    "HATE": [
+        "Bọn đồng tính bệnh hoạn, đuổi hết ra khỏi trường",
+        "Dân ba que đúng là thứ ăn hại",
+        "Lũ mọi rợ trên núi thì biết gì mà đòi học",
+        "Giết hết bọn tàu khựa đi",
+        "Bọn bắc kỳ toàn lừa đảo, đừng tin",
+    ],
+    "VIOL": [
+        "Xem clip đánh hội đồng nữ sinh ở trường kia chưa, đánh ác lắm",
+        "Tao sẽ mang dao ra chém chết thằng đó",
+        "Video cảnh tra tấn người rất máu me",
+        "Lột đồ đánh con bé rồi quay clip đăng lên",
+        "Bạo hành trẻ em trong nhóm trẻ, clip lan truyền",
+    ],
+    "PRIV": [
+        "Tung thông tin con bé trong clip: học lớp 8A, số điện thoại của bé đây",
+        "Tìm ra info thằng nhóc rồi, địa chỉ nhà ở gần chợ",
+        "Bóc phốt học sinh trường tiểu học này, ảnh của bé và tên bố mẹ",
+        "Info đầy đủ của bạn nữ này: tên, lớp, trường",
+        "Đăng công khai địa chỉ nhà và số điện thoại của em học sinh lên mạng",
+    ],
+}
+
+ROUND_5_NEGATIVE = {
+    "GROOM": [
+        "Cô giáo hỏi cả lớp ai muốn tham gia đội văn nghệ",
+        "Bố nhắn: chiều bố đón con ở cổng trường nhé",
+        "Phụ huynh được khuyên không để con gọi video với người lạ",
+        "Em gửi bài tập cho cô qua email nhé",
+        "Anh họ tặng em cuốn sách nhân dịp sinh nhật",
+    ],
+    "CSAM": [
+        "Trường tổ chức chụp ảnh thẻ cho học sinh lớp 8",
+        "Clip học sinh trồng cây trong sân trường",
+        "Công an phát hiện đối tượng quay lén và đã xử lý",
+        "Tổng đài 111 hướng dẫn báo cáo hình ảnh lạm dụng trẻ em",
+        "Shop bán hàng nhí cho bé từ 1 đến 5 tuổi",
+    ],
+    "SELFH": [
+        "Vui muốn chết khi được điểm 10",
+        "Mình chán học quá, muốn đi chơi",
+        "Bài báo về số ca tự tử ở tuổi vị thành niên và cách phòng ngừa",
+        "Hãy gọi 111 nếu bạn cần người lắng nghe",
+        "Bác sĩ băng bó vết thương ở tay cho em bé",
+    ],
+    "PORN": [
+        "Cha mẹ có thể cài đặt chặn web sex trên máy tính",
+        "Bộ phim có cảnh nóng nên dán nhãn 18+",
+        "Bài giảng giáo dục giới tính lớp 8",
+        "Cơ quan chức năng xử phạt trang web khiêu dâm",
+        "Ảnh nude nghệ thuật trong triển lãm không dành cho trẻ em",
+    ],
+    "DRUG": [
+        "Lễ mít tinh hưởng ứng tháng hành động phòng chống ma túy",
+        "Kẹo bông gòn là món ăn vặt tuổi thơ",
+        "Bãi cỏ trước nhà văn hóa vừa được cắt",
+        "Cảnh sát bắt giữ đối tượng tàng trữ ma túy đá",
+        "Đá bóng cùng bạn bè sau giờ học",
+    ],
+    "GAMB": [
+        "Cảnh báo: học sinh nợ nần vì cá độ bóng đá",
+        "Trận đấu tối nay rất đáng xem",
+        "Cơ quan công an triệt phá ổ nhóm đánh bạc",
+        "Tỷ số chung cuộc là 2-1",
+        "Chơi cờ vua giúp trẻ phát triển tư duy",
+    ],
+    "FRAUD": [
+        "Ngân hàng khuyến cáo: không cung cấp mã OTP cho bất kỳ ai",
+        "Chúc mừng bạn đã hoàn thành khóa học",
+        "Cảnh giác với lời mời việc nhẹ lương cao ở nước ngoài",
+        "Trường thu học phí qua tài khoản chính thức",
+        "Nhận quà tặng từ ban tổ chức cuộc thi",
+    ],
+    "BULLY": [
+        "Con mèo nhà mình xấu như khỉ nhưng đáng yêu",
+        "Nhà trường tổ chức tuần lễ chống bắt nạt",
+        "Các bạn đã làm hòa với nhau sau buổi sinh hoạt",
+        "Lớp trưởng nhắc cả lớp nộp bài đúng hạn",
+        "Thầy giáo khen cả lớp ngoan",
+    ],
+    "HATE": [
+        "Học sinh dân tộc Ê Đê biểu diễn múa truyền thống",
+        "Luật cấm phân biệt đối xử với người khuyết tật",
+        "Hội thảo về bình đẳng giới và đa dạng tính dục",
+        "Người Bắc và người Nam cùng góp sức xây trường",
+        "Ngày hội văn hóa các dân tộc thiểu số",
+    ],
+    "VIOL": [
+        "Công an vào cuộc vụ nữ sinh bị đánh",
+        "Hướng dẫn sơ cứu khi bị dao cắt vào tay",
+        "Phim tài liệu về lịch sử chiến tranh",
+        "Tòa xét xử vụ bạo hành trẻ em ở nhóm trẻ",
+        "Trường tổ chức ngày hội thể thao",
+    ],
+    "PRIV": [
+        "Nhà trường bảo mật thông tin học sinh theo quy định",
+        "Không chia sẻ địa chỉ nhà lên mạng xã hội",
+        "Học sinh lớp 8A đạt giải nhất hội thi",
+        "Số điện thoại đường dây nóng của trường",
+        "Danh sách lớp được gửi cho phụ huynh qua ứng dụng",
+    ],
+}
+
+
 TEENCODE = {"không": "ko", "được": "đc", "gì": "j", "với": "vs", "biết": "bít", "mình": "mk", "người yêu": "ny",
             "nhắn tin": "nt", "số điện thoại": "sđt", "bố mẹ": "bme", "học sinh": "hs", "rồi": "r"}
 
@@ -1158,9 +1320,10 @@ def rows():
              ("round-1", "positive", ROUND_1_POSITIVE), ("round-1", "negative", ROUND_1_NEGATIVE),
              ("round-2", "positive", ROUND_2_POSITIVE), ("round-2", "negative", ROUND_2_NEGATIVE),
              ("round-3", "positive", ROUND_3_POSITIVE), ("round-3", "negative", ROUND_3_NEGATIVE),
-             ("round-4", "positive", ROUND_4_POSITIVE), ("round-4", "negative", ROUND_4_NEGATIVE))
+             ("round-4", "positive", ROUND_4_POSITIVE), ("round-4", "negative", ROUND_4_NEGATIVE),
+             ("round-5", "positive", ROUND_5_POSITIVE), ("round-5", "negative", ROUND_5_NEGATIVE))
     for split, polarity, table in parts:
-        prefix = {"dev": "", "round-1": "R1-", "round-2": "R2-", "round-3": "R3-", "round-4": "R4-"}[split]
+        prefix = {"dev": "", "round-1": "R1-", "round-2": "R2-", "round-3": "R3-", "round-4": "R4-", "round-5": "R5-"}[split]
         for code, sentences in table.items():
             for number, sentence in enumerate(sentences, start=1):
                 for form, text in variants(sentence):

@@ -19,7 +19,7 @@ from .normalise import Normalised, Normaliser, strip_diacritics
 
 LEXICONS = Path(__file__).resolve().parent / "lexicons"
 DETECTOR = "copvn.lexicon"
-VERSION = "1.3"
+VERSION = "1.4"
 MAX_EXPANSION = 5000
 EXCEPT = "except"
 
