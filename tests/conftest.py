@@ -12,6 +12,20 @@ from copvn.accounts.roles import ROLES  # noqa: E402
 PASSWORD = "mật-khẩu-thử-nghiệm-2026"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_stray_connections_at_the_end(django_db_setup, django_db_blocker):
+    """The live server's keep-alive request threads can outlive the browser tests with a PostgreSQL session
+    open, and PostgreSQL refuses to drop a database in use: end those sessions before the test database goes."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                       "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+
+
 @pytest.fixture
 def make_org(db):
     from copvn.orgs.models import Organisation
