@@ -62,7 +62,8 @@ def _flush(classifier, batch, done: int) -> int:
               help="The data folder (with vihsd/train.csv and vihsd/dev.csv).")
 @click.option("--out", type=click.Path(dir_okay=False), default=None, help="Where to write the model (default: the packaged one).")
 def train_text_command(data_dir, out):
-    """Rebuild the abuse classifier from the data folder, reproducibly; tuned on dev only."""
+    """Rebuild the abuse classifier and the offensive-word tagger from the data folder, reproducibly; nothing is
+    tuned on dev or test."""
     from threadpoolctl import threadpool_limits
 
     from copvn.detect.text.abuse import MODEL_PATH

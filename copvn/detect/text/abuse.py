@@ -2,8 +2,9 @@
 
 Features are hashed (no vocabulary to ship): character 1–5-grams of the no-diacritics form, which copes
 with missing diacritics and misspellings, word 1–2-grams of the normalised form with diacritics, and word
-1–3-grams of the no-diacritics form, lower-cased; all TF-IDF weighted. A multinomial logistic regression gives the scores; per-class offsets tuned on the dev
-split (never on test) turn them into a label. The model ships as one compressed file of the non-zero
+1–3-grams of the no-diacritics form, lower-cased; all TF-IDF weighted. A multinomial logistic regression
+gives the scores; per-class offsets chosen by cross-validation of the training split (never on dev or test)
+turn them into a label. The model ships as one compressed file of the non-zero
 weights; loading it needs NumPy and scikit-learn's hashing only, and gives the same answer every time.
 """
 

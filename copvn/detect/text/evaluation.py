@@ -72,7 +72,7 @@ def vihos_spans(normalise, path: Path, seen: set[str]) -> dict:
 
 
 def categories(path: Path, normalise) -> list[dict]:
-    """Precision and recall per code, for each part of the set (development, held-out) and for all of it."""
+    """Precision and recall per code, for each part of the set (dev and the later rounds) and for all of it."""
     detector = LexiconDetector(normaliser=normalise)
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     found = [{f.code for f in detector(normalise(r["text"]))} for r in rows]

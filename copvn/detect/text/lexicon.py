@@ -164,8 +164,8 @@ class LexiconDetector:
                 continue  # inside an exception's context
             found = hits.setdefault(phrase.code, {}).setdefault((phrase.line, phrase.text), (phrase, []))
             found[1].append(item.source_span(start, end))
-        findings = [self._finding(code, found) for code, found in hits.items()
-                    if self._score(code, found) >= self.settings[code].threshold]
+        findings = [f for f in (self._finding(code, found) for code, found in hits.items())
+                    if f.score >= self.settings[f.code].threshold]
         covered = {other for f in findings for other in self.settings[f.code].supersedes}
         return [f for f in findings if f.code not in covered]
 
