@@ -90,13 +90,20 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 
+# Static files live in the apps (`copvn/core/static`) and are found by Django's finders in every mode.
+# Embedded: WhiteNoise serves them straight from the finders. Behind a proxy (COPVN_STATIC_MANIFEST, on in
+# production): `copvn collectstatic` copies them into the data directory under hashed, cache-busting names
+# that WhiteNoise serves with a one-year cache lifetime; `copvn serve` runs that step itself.
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
-WHITENOISE_USE_FINDERS = True
+STATIC_MANIFEST = config.env_bool("COPVN_STATIC_MANIFEST", PRODUCTION)
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+WHITENOISE_AUTOREFRESH = False
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage" if STATIC_MANIFEST
+                    else "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -132,6 +139,8 @@ WORKER_MAX_ATTEMPTS = config.env_int("COPVN_WORKER_MAX_ATTEMPTS", 5, minimum=1)
 MAX_UPLOAD_BYTES = config.env_int("COPVN_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
+# Reviewer protection: revealing an original image can require a written reason (kept in the audit log).
+REVEAL_REASON_REQUIRED = config.env_bool("COPVN_REVEAL_REASON_REQUIRED", False)
 URGENT_HOURS = config.env_int("COPVN_URGENT_HOURS", 12, minimum=1)
 PUBLIC_REPORTS_PER_HOUR = config.env_int("COPVN_PUBLIC_REPORTS_PER_HOUR", 10, minimum=1)
 

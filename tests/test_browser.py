@@ -84,3 +84,53 @@ def test_a_member_of_the_public_reports_from_a_phone_and_checks_the_status(page,
     assert reference.startswith("PA-")
     page.get_by_role("link", name="Tra cứu tình trạng").click()
     assert "Đã tiếp nhận" in page.get_by_role("status").inner_text()
+
+
+def sign_in_through_the_form(page, live_server, user):
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Tên đăng nhập").fill(user.username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url("**/login/second-factor/**")
+    page.get_by_label("Mã xác thực 6 số").fill(pyotp.TOTP(user.totp_secret).now())
+    page.get_by_role("button", name="Xác nhận").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def test_an_analyst_sees_a_blurred_copy_until_a_deliberate_reveal_which_is_audited(
+        page, live_server, make_user, flushable_audit):
+    import hashlib
+    import io
+
+    from PIL import Image
+
+    from copvn.audit.models import AuditEvent
+    from copvn.intake.services import ReportInput, submit
+
+    from .test_reviewer_protection import detailed_png, neighbour_difference
+
+    original = detailed_png(500, 400)
+    report, _ = submit(ReportInput(channel="hotline_111", description="Ảnh chụp tin nhắn", uploads=[(original, "a.png")]))
+    analyst = make_user("analyst", username="phantich")
+    sign_in_through_the_form(page, live_server, analyst)
+    received = {}
+    page.on("response", lambda r: received.__setitem__(r.url, r) if "/media/" in r.url else None)
+    page.goto(f"{live_server.url}/cases/{report.case.reference}/")
+    figure = page.locator("figure.shielded")
+    figure.locator("img").evaluate("img => img.decode()")
+    blurred = next(r for url, r in received.items() if url.endswith("/media/%d/" % report.uploads.get().pk)).body()
+    assert hashlib.sha256(blurred).digest() != hashlib.sha256(original).digest()
+    assert Image.open(io.BytesIO(blurred)).mode == "L" and neighbour_difference(Image.open(io.BytesIO(blurred))) < 2
+    assert not AuditEvent.objects.filter(action="media.reveal").exists()
+
+    with page.expect_response(lambda r: r.url.endswith("/reveal/")) as answer:
+        figure.get_by_role("button", name="Hiện ảnh gốc (được ghi nhật ký)").click()
+    assert answer.value.status == 200
+    page.wait_for_function("document.querySelector('figure.shielded img').naturalWidth === 500")
+    shown = page.evaluate("""async () => {
+        const bytes = await (await fetch(document.querySelector('figure.shielded img').src)).arrayBuffer();
+        const digest = await crypto.subtle.digest('SHA-256', bytes);
+        return [...new Uint8Array(digest)].map((x) => x.toString(16).padStart(2, '0')).join('');
+    }""")
+    assert shown == hashlib.sha256(original).hexdigest(), "after the reveal the page shows the original"
+    assert AuditEvent.objects.filter(action="media.reveal", actor=analyst).count() == 1

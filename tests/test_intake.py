@@ -158,17 +158,6 @@ def test_csam_media_is_never_served(client, make_user, signed_in, db):
     assert "/media/" not in page and upload.sha256 in page
 
 
-def test_media_is_served_privately_and_each_reveal_is_audited(client, make_user, signed_in, make_case):
-    case = make_case()
-    upload = case.reports.get().uploads.get()
-    signed_in(make_user("analyst"))
-    response = client.get(f"/cases/{case.reference}/media/{upload.pk}/")
-    assert response.status_code == 200 and response["Cache-Control"] == "no-store, private"
-    assert response.content == QUARANTINE.read(upload.sha256)
-    assert client.post(f"/cases/{case.reference}/media/{upload.pk}/reveal/").status_code == 204
-    assert AuditEvent.objects.filter(action="media.reveal", object_id=str(upload.pk)).count() == 1
-
-
 def test_staff_enter_a_hotline_report_with_its_referrer(client, make_user, signed_in, make_org):
     line = make_org("tong-dai-111", kind="other")
     officer = make_user("intake_officer")

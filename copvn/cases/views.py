@@ -1,10 +1,12 @@
 import datetime as dt
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from copvn.audit.models import AuditEvent
@@ -15,6 +17,7 @@ from copvn.core.paging import page_of
 from copvn.intake.models import Upload
 from copvn.taxonomy.models import Category
 
+from . import shield
 from .models import Artefact, Case, State
 
 
@@ -67,37 +70,49 @@ def case_detail(request, reference):
     context = {
         "case": case, "reports": reports, "trail": trail,
         "urls": case.urls.select_related("provider").prefetch_related("captures__artefacts"),
-        "hide_media": case.categories.filter(never_display=True).exists(),
+        "hide_media": _never_displayed(case),
         "can_reveal": user_can(request.user, "media.reveal"),
+        "reason_required": settings.REVEAL_REASON_REQUIRED,
     }
     return render(request, "cases/case_detail.html", context)
 
 
+def _never_displayed(case) -> bool:
+    """Media of a case in a never-displayed category (CSAM) is served to no one, in no form."""
+    return case.categories.filter(never_display=True).exists()
+
+
 def _upload(case, upload_id) -> Upload:
     upload = get_object_or_404(Upload, pk=upload_id, report__case=case)
-    if case.categories.filter(never_display=True).exists():
+    if _never_displayed(case):
         raise Http404
     return upload
 
 
 @requires("media.reveal")
 def upload_image(request, reference, upload_id):
-    """The image bytes, only to roles that may see media; the page shows them blurred and greyscale."""
+    """The shielded derivative (downscaled, greyscale, blurred on the server); never the original."""
     case = _case(reference)
     upload = _upload(case, upload_id)
     with transaction.atomic():
         record("media.view_blurred", request=request, obj=upload, data={"case": case.reference, "sha256": upload.sha256})
-    return _private_file(QUARANTINE.read(upload.sha256), upload.content_type)
+    return _private_file(shield.shielded(QUARANTINE.read(upload.sha256)), "image/png")
 
 
 @requires("media.reveal")
 @require_POST
 def reveal(request, reference, upload_id):
+    """The original bytes, after the audit entry for this reveal is committed."""
     case = _case(reference)
     upload = _upload(case, upload_id)
+    reason = request.POST.get("reason", "").strip()[:500]
+    if settings.REVEAL_REASON_REQUIRED and not reason:
+        return HttpResponse(_("Cần ghi lý do trước khi hiện ảnh gốc."), status=400,
+                            content_type="text/plain; charset=utf-8")
     with transaction.atomic():
-        record("media.reveal", request=request, obj=upload, data={"case": case.reference, "sha256": upload.sha256})
-    return HttpResponse(status=204)
+        record("media.reveal", request=request, obj=upload, reason=reason,
+               data={"case": case.reference, "sha256": upload.sha256})
+    return _private_file(QUARANTINE.read(upload.sha256), upload.content_type)
 
 
 @requires("cases.view")
@@ -106,6 +121,8 @@ def artefact(request, reference, artefact_id):
     case = _case(reference)
     item = get_object_or_404(Artefact, pk=artefact_id, capture__case_url__case=case, kind__in=[
         Artefact.Kind.HTML, Artefact.Kind.TEXT, Artefact.Kind.HEADERS, Artefact.Kind.SCREENSHOT])
+    if item.kind == Artefact.Kind.SCREENSHOT and _never_displayed(case):
+        raise Http404
     with transaction.atomic():
         record("evidence.export", request=request, obj=item, data={"case": case.reference, "sha256": item.sha256})
     content_type = "image/png" if item.kind == Artefact.Kind.SCREENSHOT else "text/plain; charset=utf-8"
