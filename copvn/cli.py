@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from pathlib import Path
 
 import click
 
@@ -24,22 +25,45 @@ def setup_django() -> None:
         raise click.ClickException(f"configuration: {exc}") from None
 
 
-def check_database() -> None:
-    """Fail early with a clear message when the database cannot be reached."""
+def check_database(*, installed: bool = True) -> None:
+    """Fail early with a clear message when the database cannot be reached, or (`installed`) holds no copvn.
+
+    Commands that only use an installation must not create an empty SQLite file wherever they happen to run:
+    they name the data directory they looked in instead.
+    """
+    from django.conf import settings
     from django.db import connection
     from django.db.utils import OperationalError
 
+    if installed and connection.vendor == "sqlite" and not Path(settings.DATABASES["default"]["NAME"]).exists():
+        raise click.ClickException(_no_installation(settings.DATA_DIR))
     try:
         connection.ensure_connection()
     except OperationalError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise click.ClickException(f"cannot connect to the database: {first}") from None
+    if installed and "audit_auditevent" not in connection.introspection.table_names():
+        raise click.ClickException(_no_installation(settings.DATA_DIR))
+
+
+def _no_installation(directory) -> str:
+    return (f"no copvn database in the data directory {directory}: set COPVN_DATA_DIR to the installation's data "
+            f"directory (or run the command from the installation's folder), or create one with `copvn migrate`")
+
+
+def collect_static() -> None:
+    """Behind a proxy (COPVN_STATIC_MANIFEST) static files are served from hashed copies: make them now."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if settings.STATIC_MANIFEST:
+        call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def migrate(verbosity: int = 0) -> None:
     from django.core.management import call_command
 
-    check_database()
+    check_database(installed=False)
     call_command("migrate", interactive=False, verbosity=verbosity)
 
 
@@ -62,6 +86,7 @@ def serve(host, port, threads, worker, demo):
     server.ensure_port_free(host, port)
     setup_django()
     migrate()
+    collect_static()
     from copvn.accounts.bootstrap import ensure_first_admin
     from copvn.accounts.models import User
 

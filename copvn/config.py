@@ -55,8 +55,23 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+CHECKOUT = Path(__file__).resolve().parent.parent
+
+
+def default_data_dir() -> Path:
+    """`./var` when it holds a database; else, for a copy installed from a checkout, the checkout's `var`
+    (so that a command run from another folder finds the installation); else a new `./var`."""
+    here = Path("var").resolve()
+    if (here / "copvn.sqlite3").exists():
+        return here
+    if (CHECKOUT / "pyproject.toml").exists() and (CHECKOUT / "var" / "copvn.sqlite3").exists():
+        return CHECKOUT / "var"
+    return here
+
+
 def data_dir() -> Path:
-    path = Path(env_str("COPVN_DATA_DIR", "var")).resolve()
+    configured = env_str("COPVN_DATA_DIR")
+    path = Path(configured).resolve() if configured else default_data_dir()
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

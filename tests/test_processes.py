@@ -64,3 +64,46 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
         env.pop("COPVN_SECRET_KEY", None)
         result = copvn("migrate", env=env, check=False)
         assert result.returncode == 1 and "COPVN_SECRET_KEY is required" in result.stderr
+
+
+def test_a_command_run_where_there_is_no_installation_says_so_and_creates_no_database(tmp_path):
+    with own_database(tmp_path) as env:
+        if "DATABASE_URL" in env:
+            return  # PostgreSQL: the database is named by DATABASE_URL, not found by folder
+        elsewhere = tmp_path / "somewhere-else"
+        elsewhere.mkdir()
+        env["COPVN_DATA_DIR"] = str(elsewhere / "var")
+        result = subprocess.run([sys.executable, "-m", "copvn.cli", "audit", "verify"], env=env, cwd=elsewhere,
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        assert f"no copvn database in the data directory {elsewhere / 'var'}" in result.stderr
+        assert not (elsewhere / "var" / "copvn.sqlite3").exists()
+        copvn("migrate", env=env)
+        assert copvn("audit", "verify", env=env).returncode == 0
+
+
+def test_behind_a_proxy_static_files_have_hashed_names_and_a_long_cache_lifetime(tmp_path):
+    import re
+    import urllib.request
+
+    port = free_port()
+    with own_database(tmp_path) as env:
+        env["COPVN_STATIC_MANIFEST"] = "1"
+        serve = subprocess.Popen([sys.executable, "-m", "copvn.cli", "serve", "--no-worker", "--port", str(port)],
+                                 env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        try:
+            def page():
+                try:
+                    return urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=2).read().decode()
+                except OSError:
+                    return ""
+
+            wait_for(lambda: page() != "", timeout=90, what="copvn serve to answer")
+            href = re.search(r'href="(/static/copvn/copvn\.[0-9a-f]{12}\.css)"', page())
+            assert href, "the stylesheet is linked under its hashed name"
+            answer = urllib.request.urlopen(f"http://127.0.0.1:{port}{href.group(1)}", timeout=5)
+            assert answer.status == 200 and answer.headers["Content-Type"].startswith("text/css")
+            assert "max-age=315360000" in answer.headers["Cache-Control"] and b".panel" in answer.read()
+        finally:
+            serve.send_signal(signal.SIGINT)
+            serve.communicate(timeout=60)
