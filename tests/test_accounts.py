@@ -153,3 +153,8 @@ def test_csrf_is_enforced_on_sign_in(method, make_user):
         assert strict.post("/login/", {"username": "u-analyst", "password": PASSWORD}).status_code == 403
     else:
         assert strict.get("/login/").status_code == 200
+
+
+def test_the_sign_in_page_sends_the_public_to_the_report_form_and_the_status_page(client, db):
+    page = client.get("/login/").content.decode()
+    assert 'href="/report/"' in page and 'href="/report/status/"' in page and "111" in page

@@ -47,7 +47,7 @@ def test_a_batch_takes_the_good_items_and_names_the_bad(client, partner):
     response = call(client, "post", "/reports/batch", secret, body)
     results = response.json()["results"]
     assert response.status_code == 200 and [r["index"] for r in results] == [0, 1, 2]
-    assert results[0]["report"] and results[2]["report"] and "unsupported scheme" in results[1]["errors"]["urls"][0]
+    assert results[0]["report"] and results[2]["report"] and "Giao thức “ftp” không được nhận" in results[1]["errors"]["urls"][0]
     assert Report.objects.count() == 2
 
 

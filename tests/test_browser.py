@@ -118,7 +118,7 @@ def test_an_analyst_sees_a_blurred_copy_until_a_deliberate_reveal_which_is_audit
     page.goto(f"{live_server.url}/cases/{report.case.reference}/")
     figure = page.locator("figure.shielded")
     figure.locator("img").evaluate("img => img.decode()")
-    blurred = next(r for url, r in received.items() if url.endswith("/media/%d/" % report.uploads.get().pk)).body()
+    blurred = next(r for url, r in received.items() if url.endswith(f"/media/{report.uploads.get().pk}/")).body()
     assert hashlib.sha256(blurred).digest() != hashlib.sha256(original).digest()
     assert Image.open(io.BytesIO(blurred)).mode == "L" and neighbour_difference(Image.open(io.BytesIO(blurred))) < 2
     assert not AuditEvent.objects.filter(action="media.reveal").exists()

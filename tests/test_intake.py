@@ -63,8 +63,12 @@ def test_the_honeypot_and_the_rate_limit_stop_bots(client, db, settings):
 
 
 @pytest.mark.parametrize("urls, message", [
-    ("javascript:alert(1)", "unsupported scheme"), ("file:///etc/passwd", "unsupported scheme"),
-    ("", "Cần ít nhất một đường dẫn"),
+    ("javascript:alert(1)", "Giao thức “javascript” không được nhận"), ("file:///etc/passwd", "Giao thức “file”"),
+    ("", "Cần ít nhất một đường dẫn"), ("not a url", "Đường dẫn có dấu cách"),
+    ("http://127.0.0.1/admin", "127.0.0.1 là địa chỉ nội bộ"), ("http://[::1]:8000/", "::1 là địa chỉ nội bộ"),
+    ("http://169.254.169.254/latest/meta-data", "169.254.169.254 là địa chỉ nội bộ"),
+    ("http://2130706433/", "2130706433 là địa chỉ nội bộ"), ("localhost:8000", "localhost là địa chỉ nội bộ"),
+    ("http://192.168.1.1/", "192.168.1.1 là địa chỉ nội bộ"), ("intranet/x", "“intranet” không phải là tên miền"),
 ])
 def test_bad_links_are_refused_with_a_reason_and_nothing_is_saved(client, db, urls, message):
     response = post_report(client, urls=urls)
@@ -145,7 +149,7 @@ def test_the_case_page_shows_time_left_and_is_audited(client, make_user, signed_
                                    description="Em bé bị dọa tung ảnh"))
     signed_in(make_user("analyst"))
     page = client.get(f"/cases/{report.case.reference}/").content.decode()
-    assert "còn lại" in page and "Em bé bị dọa tung ảnh" in page and report.reference in page
+    assert "còn 11 giờ 59 phút" in page and "Em bé bị dọa tung ảnh" in page and report.reference in page
     assert AuditEvent.objects.filter(action="case.view", object_id=str(report.case.pk)).exists()
 
 
@@ -186,7 +190,7 @@ def test_an_import_reports_bad_rows_by_line_and_keeps_the_good_ones(db):
     result = import_reports(CSV.encode(), "reports.csv")
     assert len(result.created) == 2
     assert [line for line, _ in result.errors] == [3, 5, 6]
-    assert "unsupported scheme" in result.errors[0][1] and "NOPE" in result.errors[1][1]
+    assert "Giao thức “javascript” không được nhận" in result.errors[0][1] and "NOPE" in result.errors[1][1]
     again = import_reports(CSV.encode(), "reports.csv")
     assert again.created == [] and len(again.repeated) == 2 and Report.objects.count() == 2
     urgent = Report.objects.get(client_key="r3")
@@ -202,12 +206,12 @@ def test_json_lines_import_through_the_cli(db, tmp_path):
     assert result.exit_code == 1
     summary = json.loads(result.stdout)
     assert summary["created"] == 2 and summary["errors"] == 2
-    assert "reports.jsonl:2: invalid JSON" in result.stderr and "reports.jsonl:3: unknown key(s): colour" in result.stderr
+    assert "reports.jsonl:2: Dòng không phải JSON hợp lệ" in result.stderr and "reports.jsonl:3: Khóa không được nhận: colour" in result.stderr
 
 
 def test_broken_encoding_in_an_import_is_named(db):
     result = import_reports("urls\nhttps://example.vn/ả\n".encode("utf-16"), "x.csv")
-    assert result.errors and "not UTF-8" in result.errors[0][1]
+    assert result.errors and "không phải văn bản UTF-8" in result.errors[0][1]
 
 
 def test_the_import_page(client, make_user, signed_in):
@@ -215,7 +219,8 @@ def test_the_import_page(client, make_user, signed_in):
     upload = io.BytesIO(CSV.encode())
     upload.name = "bao-cao.csv"
     page = client.post("/intake/import/", {"file": upload}).content.decode()
-    assert "Tạo mới 2 phản ánh" in page and "unsupported scheme" in page
+    assert "Tạo mới 2 phản ánh" in page and "Giao thức “javascript” không được nhận" in page
+    assert "mau-nhap-phan-anh.csv" in page and "child_in_danger" in page
 
 
 def test_case_list_filters_and_search(client, make_user, signed_in, db):
@@ -233,3 +238,26 @@ def test_case_list_filters_and_search(client, make_user, signed_in, db):
     assert a.case.reference in listed(older="7") and b.case.reference not in listed(older="7")
     assert b.case.reference in listed(q="abcdefghijk") and a.case.reference not in listed(q="abcdefghijk")
     assert a.case.reference in listed(q=a.reference)
+
+
+def test_the_import_template_file_is_served_lists_every_column_and_imports_cleanly(client, db):
+    from django.contrib.staticfiles import finders
+
+    from copvn.intake.importer import COLUMNS
+
+    response = client.get("/static/copvn/mau-nhap-phan-anh.csv")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    assert content.decode("utf-8").splitlines()[0].split(",") == COLUMNS
+    result = import_reports(open(finders.find("copvn/mau-nhap-phan-anh.csv"), "rb").read(), "mau.csv")
+    assert result.errors == [] and len(result.created) == 2
+
+
+def test_the_honeypot_is_in_the_html_but_hidden_from_people_keyboards_and_screen_readers(client, db):
+    import re
+
+    page = client.get("/report/").content.decode()
+    assert "Để trống ô này" not in page
+    wrapper = re.search(r'<div class="hp" hidden aria-hidden="true"><input[^>]*name="website"[^>]*></div>', page)
+    assert wrapper and 'tabindex="-1"' in wrapper.group(0)
+    assert '<label for="id_website"' not in page

@@ -48,9 +48,9 @@ def capture(case_url_id: int) -> Capture:
     try:
         result = fetcher.fetch(attempt.requested_url, policy())
     except fetcher.FetchRefused as exc:
-        return _finish(attempt, Capture.Status.REFUSED, error=str(exc))
+        return _finish(attempt, Capture.Status.REFUSED, error=str(exc), error_code=exc.code, error_params=exc.params)
     except fetcher.FetchFailed as exc:
-        return _finish(attempt, Capture.Status.FAILED, error=str(exc))
+        return _finish(attempt, Capture.Status.FAILED, error=str(exc), error_code=exc.code, error_params=exc.params)
     return _store(attempt, result)
 
 

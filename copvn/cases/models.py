@@ -11,6 +11,7 @@ import datetime as dt
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -124,13 +125,29 @@ class Capture(models.Model):
     headers = models.JSONField(default=list, blank=True)
     title = models.CharField(max_length=500, blank=True)
     text = models.TextField(blank=True)
-    error = models.TextField(blank=True)
+    error = models.TextField(blank=True)  # English, for logs; people read error_message
+    error_code = models.CharField(max_length=40, blank=True)  # copvn.detect.errors code, e.g. fetch.dns
+    error_params = models.JSONField(default=dict, blank=True)
     address = models.CharField(max_length=64, blank=True)
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at"]
+
+    @property
+    def error_message(self) -> str:
+        """Why the capture failed, in the reader's language."""
+        from copvn.core.messages import describe
+
+        if not (self.error_code or self.error):
+            return ""
+        return describe(self.error_code, self.error_params, fallback=self.error)
+
+    def __str__(self):
+        url = self.requested_url if len(self.requested_url) <= 200 else self.requested_url[:200] + "…"
+        started = timezone.localtime(self.started_at).strftime("%d/%m/%Y %H:%M")
+        return gettext("%(url)s lúc %(time)s") % {"url": url, "time": started}
 
 
 class Artefact(models.Model):
@@ -156,3 +173,6 @@ class Artefact(models.Model):
 
     class Meta:
         ordering = ["kind", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.sha256[:12]}…"

@@ -22,7 +22,7 @@ from .models import Artefact, Case, State
 
 
 def _filtered(request):
-    cases = Case.objects.prefetch_related("categories")
+    cases = Case.objects.prefetch_related("categories", "urls")
     values = {k: request.GET.get(k, "").strip() for k in ("state", "category", "platform", "urgent", "older", "q")}
     if values["state"] in State.values:
         cases = cases.filter(state=values["state"])

@@ -18,24 +18,59 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
+from .errors import CodedError
+
 USER_AGENT = "copvn-capture/0.1 (child online protection evidence capture; +https://github.com/copvn/copvn)"
 REDIRECTS = {301, 302, 303, 307, 308}
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
-class FetchRefused(Exception):
-    """The policy forbids this fetch (scheme, address, size); the message says which rule."""
+class FetchRefused(CodedError):
+    """The policy forbids this fetch (scheme, address, size); `code` says which rule."""
+
+    MESSAGES = {
+        "fetch.redirects": "more than {limit} redirects",
+        "fetch.scheme": "scheme {scheme!r} is not fetched (http and https only)",
+        "fetch.no_host": "the URL has no host",
+        "fetch.not_public": "{host} resolves to {address}, which is not a public address",
+    }
 
 
-class FetchFailed(Exception):
+class FetchFailed(CodedError):
     """The network or the server failed (DNS, connection, TLS, timeout, malformed response)."""
+
+    MESSAGES = {
+        "fetch.dns": "cannot resolve {host}: {detail}",
+        "fetch.no_address": "{host} has no address",
+        "fetch.timeout": "{host}: the time limit ran out",
+        "fetch.refused": "{host}: the connection was refused",
+        "fetch.reset": "{host}: the connection was reset or closed early",
+        "fetch.tls": "{host}: the secure connection (TLS) failed: {detail}",
+        "fetch.network": "{host}: {detail}",
+        "fetch.short_body": "{host}: the connection closed after {size} of {declared} bytes",
+    }
+
+
+def _network_error(host: str, exc: Exception) -> FetchFailed:
+    """A network exception as a FetchFailed whose code says what kind of failure it was."""
+    detail = f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, ssl.SSLError | ssl.CertificateError):
+        return FetchFailed("fetch.tls", host=host, detail=detail)
+    if isinstance(exc, TimeoutError | socket.timeout):
+        return FetchFailed("fetch.timeout", host=host, detail=detail)
+    if isinstance(exc, ConnectionRefusedError):
+        return FetchFailed("fetch.refused", host=host, detail=detail)
+    if isinstance(exc, ConnectionResetError | BrokenPipeError | http.client.RemoteDisconnected
+                  | http.client.IncompleteRead):
+        return FetchFailed("fetch.reset", host=host, detail=detail)
+    return FetchFailed("fetch.network", host=host, detail=detail)
 
 
 def system_resolver(host: str, port: int) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
-        raise FetchFailed(f"cannot resolve {host}: {exc.strerror}") from None
+        raise FetchFailed("fetch.dns", host=host, detail=exc.strerror) from None
     return list(dict.fromkeys(info[4][0] for info in infos))
 
 
@@ -94,28 +129,28 @@ def fetch(url: str, policy: FetchPolicy | None = None) -> FetchResult:
             current = urljoin(current, location)
             continue
         return FetchResult(url, current, response, headers, body, truncated, address, hops)
-    raise FetchRefused(f"more than {policy.max_redirects} redirects")
+    raise FetchRefused("fetch.redirects", limit=policy.max_redirects)
 
 
 def _one_hop(url: str, policy: FetchPolicy, deadline: float):
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"}:
-        raise FetchRefused(f"scheme {parts.scheme!r} is not fetched (http and https only)")
+        raise FetchRefused("fetch.scheme", scheme=parts.scheme)
     if not parts.hostname:
-        raise FetchRefused("the URL has no host")
+        raise FetchRefused("fetch.no_host")
     port = parts.port or (443 if parts.scheme == "https" else 80)
     address = _checked_address(parts.hostname, port, policy)
-    connection = _connection(parts.scheme, parts.hostname, port, address, _remaining(deadline))
+    connection = _connection(parts.scheme, parts.hostname, port, address, _remaining(deadline, parts.hostname))
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     try:
         connection.request("GET", target, headers={
             "User-Agent": policy.user_agent, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8",
             "Accept-Language": "vi,en;q=0.5", "Accept-Encoding": "identity", "Connection": "close"})
         response = connection.getresponse()
-        body, truncated = _read_capped(response, policy.max_bytes, deadline)
+        body, truncated = _read_capped(response, policy.max_bytes, deadline, parts.hostname)
         return response.status, address, list(response.getheaders()), body, truncated
     except (OSError, http.client.HTTPException, ssl.SSLError) as exc:
-        raise FetchFailed(f"{parts.hostname}: {type(exc).__name__}: {exc}") from None
+        raise _network_error(parts.hostname, exc) from None
     finally:
         connection.close()
 
@@ -126,10 +161,10 @@ def _checked_address(host: str, port: int, policy: FetchPolicy) -> str:
     except ValueError:
         candidates = policy.resolver(host, port)
     if not candidates:
-        raise FetchFailed(f"{host} has no address")
+        raise FetchFailed("fetch.no_address", host=host)
     for candidate in candidates:
         if not policy.permits(ipaddress.ip_address(candidate.split("%")[0])):
-            raise FetchRefused(f"{host} resolves to {candidate}, which is not a public address")
+            raise FetchRefused("fetch.not_public", host=host, address=candidate)
     return candidates[0]
 
 
@@ -157,17 +192,17 @@ def _connection(scheme, host, port, address, timeout):
     return cls(host, port, address, timeout)
 
 
-def _read_capped(response, limit: int, deadline: float) -> tuple[bytes, bool]:
+def _read_capped(response, limit: int, deadline: float, host: str) -> tuple[bytes, bool]:
     """At most `limit` bytes; a longer body is cut there and marked truncated (a capture keeps what it got)."""
     chunks, size = [], 0
     while True:
         if time.monotonic() > deadline:
-            raise FetchFailed("the total time limit ran out while reading")
+            raise FetchFailed("fetch.timeout", host=host)
         chunk = response.read(min(65536, limit + 1 - size))
         if not chunk:
             declared = response.getheader("Content-Length", "")
             if declared.isdigit() and size < int(declared):
-                raise FetchFailed(f"the connection closed after {size} of {declared} bytes")
+                raise FetchFailed("fetch.short_body", host=host, size=size, declared=declared)
             return b"".join(chunks), False
         chunks.append(chunk)
         size += len(chunk)
@@ -175,8 +210,8 @@ def _read_capped(response, limit: int, deadline: float) -> tuple[bytes, bool]:
             return b"".join(chunks)[:limit], True
 
 
-def _remaining(deadline: float) -> float:
+def _remaining(deadline: float, host: str) -> float:
     left = deadline - time.monotonic()
     if left <= 0:
-        raise FetchFailed("the total time limit ran out")
+        raise FetchFailed("fetch.timeout", host=host)
     return left

@@ -15,11 +15,28 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
+from .errors import CodedError
+
 MAX_URL_LENGTH = 4096
 
 
-class URLError(ValueError):
-    """The text is not a URL copvn can work with; the message says why."""
+class URLError(CodedError, ValueError):
+    """The text is not a URL copvn can work with; `code` says why (see copvn.detect.errors)."""
+
+    MESSAGES = {
+        "url.not_text": "not text",
+        "url.empty": "empty URL",
+        "url.too_long": "URL longer than {limit} characters",
+        "url.spaces": "URL contains spaces or control characters",
+        "url.scheme": "unsupported scheme {scheme!r}: only http and https links can be reported",
+        "url.malformed": "the URL is malformed",
+        "url.port": "the port is not a number between 0 and 65535",
+        "url.no_host": "the URL has no host",
+        "url.credentials": "URLs with a user name or password are not accepted",
+        "url.host_malformed": "the host name is malformed",
+        "url.host_invalid": "the host name {host!r} is not a valid domain name",
+        "url.not_public": "{host} is a loopback, private or link-local address, which can never be captured",
+    }
 
 
 @dataclass(frozen=True)
@@ -89,46 +106,46 @@ def platform_of(host: str) -> str:
 
 def _split(raw: str):
     if not isinstance(raw, str):
-        raise URLError("not text")
+        raise URLError("url.not_text")
     text = raw.strip()
     if not text:
-        raise URLError("empty URL")
+        raise URLError("url.empty")
     if len(text) > MAX_URL_LENGTH:
-        raise URLError(f"URL longer than {MAX_URL_LENGTH} characters")
+        raise URLError("url.too_long", limit=MAX_URL_LENGTH)
     if any(ch in text for ch in "\x00\r\n\t "):
-        raise URLError("URL contains spaces or control characters")
+        raise URLError("url.spaces")
     scheme = text.split(":", 1)[0].lower() if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", text) else ""
     if scheme and scheme not in {"http", "https"} and not re.match(r"^[A-Za-z0-9.-]+:\d+(/|$)", text):
-        raise URLError(f"unsupported scheme {scheme!r}: only http and https links can be reported")
+        raise URLError("url.scheme", scheme=scheme)
     if not text.lower().startswith(("http://", "https://")):
         text = "https://" + text.lstrip("/")
     try:
         parts = urlsplit(text)
     except ValueError as exc:
-        raise URLError(f"the URL is malformed ({exc})") from None
+        raise URLError("url.malformed", detail=str(exc)) from None
     try:
         _port = parts.port  # parsing it validates it
     except ValueError:
-        raise URLError("the port is not a number between 0 and 65535") from None
+        raise URLError("url.port") from None
     if not parts.hostname:
-        raise URLError("the URL has no host")
+        raise URLError("url.no_host")
     if parts.username or parts.password:
-        raise URLError("URLs with a user name or password are not accepted")
+        raise URLError("url.credentials")
     return parts
 
 
 def _host(hostname: str) -> str:
     host = hostname.lower().rstrip(".")
     if not host or ".." in host:
-        raise URLError("the host name is malformed")
+        raise URLError("url.host_malformed")
     if host.startswith("[") or ":" in host:
         return host
     try:
         host = host.encode("idna").decode("ascii")
     except UnicodeError:
-        raise URLError(f"the host name {hostname!r} is not a valid domain name") from None
+        raise URLError("url.host_invalid", host=hostname) from None
     if not re.fullmatch(r"[a-z0-9.-]+", host) or host.startswith("-"):
-        raise URLError(f"the host name {hostname!r} is not a valid domain name")
+        raise URLError("url.host_invalid", host=hostname)
     known = platform_of(host) != "web"
     for prefix in MOBILE_PREFIXES:
         if host.startswith(prefix) and (prefix == "www." or known) and host.count(".") >= 2:
@@ -183,3 +200,80 @@ def _youtube_id(host: str, path: str, query: str) -> str | None:
         match = re.match(r"^/(shorts|embed|live|v)/([^/]+)", path)
         candidate = match.group(2) if match else dict(parse_qsl(query)).get("v", "")
     return candidate if re.fullmatch(r"[A-Za-z0-9_-]{6,20}", candidate or "") else None
+
+
+LOCAL_SUFFIXES = (".localhost", ".local", ".internal", ".intranet", ".lan", ".home.arpa")
+
+
+def reportable(raw: str, allow_networks=()) -> CanonicalURL:
+    """The canonical form of a URL that can be reported: a public domain name or a public address.
+
+    Loopback, private, link-local and other non-public addresses (in any spelling the resolver accepts,
+    such as `2130706433` or `0x7f.1`) and single-label or local names can never be captured: refuse them
+    at intake, with the same rule for every channel. `allow_networks` are the fetcher's deliberate
+    exceptions (a test server, an intranet source), accepted here too.
+    """
+    canonical = canonicalise(raw)
+    host = canonical.host.strip("[]")
+    address = _address_literal(host)
+    if address is not None:
+        allowed = any(address in network for network in allow_networks)
+        if not allowed and (not address.is_global or address.is_multicast):
+            raise URLError("url.not_public", host=host)
+    elif host == "localhost" or host.endswith(LOCAL_SUFFIXES):
+        raise URLError("url.not_public", host=host)
+    elif "." not in host:
+        raise URLError("url.host_invalid", host=host)
+    return canonical
+
+
+def _address_literal(host: str):
+    import ipaddress
+    import socket
+
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        if not re.fullmatch(r"(0x[0-9a-f]+|[0-9]+)(\.(0x[0-9a-f]+|[0-9]+)){0,3}", host):
+            return None
+        try:
+            address = ipaddress.ip_address(socket.inet_aton(host))
+        except OSError:
+            return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        return address.ipv4_mapped
+    return address
+
+
+# Percent-escapes that stay escaped when a URL is shown: reserved characters (decoding would change the URL's
+# meaning), spaces and controls, and invisible or direction-changing characters (they could disguise a link).
+KEEP_ESCAPED = set(";/?:@&=+$,#%[]\\\"<>^`{|} ") | {chr(c) for c in range(0x20)} | {"\x7f"}
+INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def display(url: str) -> str:
+    """A URL as people read it: `https://tiktok.com/@kẻ_lạ_123`, not `…/@k%E1%BA%BB_l%E1%BA%A1_123`.
+
+    For showing only: store, compare and fetch the URL as given.
+    """
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        return url
+    if "xn--" in host:
+        try:
+            unicode_host = host.encode("ascii").decode("idna")
+        except UnicodeError:
+            unicode_host = host
+        url = url.replace(host, unicode_host, 1) if not INVISIBLE.search(unicode_host) else url
+    return re.sub(r"(?:%[0-9A-Fa-f]{2})+", _decoded_run, url)
+
+
+def _decoded_run(match: re.Match) -> str:
+    escaped = match.group(0)
+    try:
+        text = bytes.fromhex(escaped.replace("%", "")).decode("utf-8")
+    except UnicodeDecodeError:
+        return escaped
+    return "".join(quote(ch, safe="") if ch in KEEP_ESCAPED or INVISIBLE.match(ch) else ch for ch in text)

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from copvn.orgs.models import Organisation
@@ -28,6 +29,22 @@ class MultipleImageField(forms.FileField):
         return [super(MultipleImageField, self).clean(f, initial) for f in files]
 
 
+class HoneypotInput(forms.TextInput):
+    """A text input inside an element with the `hidden` attribute: not displayed even without the stylesheet,
+    out of the tab order and of the accessibility tree, yet present in the HTML for bots to fill."""
+
+    def __init__(self):
+        super().__init__(attrs={"tabindex": "-1", "autocomplete": "off"})
+
+    @property
+    def is_hidden(self) -> bool:
+        return True
+
+    def render(self, name, value, attrs=None, renderer=None):
+        field = super().render(name, value, attrs, renderer)
+        return format_html('<div class="hp" hidden aria-hidden="true">{}</div>', field)
+
+
 class PublicReportForm(forms.Form):
     urls = forms.CharField(label=_("Đường dẫn (mỗi dòng một đường dẫn)"), required=False,
                            widget=forms.Textarea(attrs={"rows": 3, "inputmode": "url", "autocomplete": "off"}))
@@ -41,9 +58,8 @@ class PublicReportForm(forms.Form):
     reporter_name = forms.CharField(label=_("Họ tên"), required=False, max_length=200)
     reporter_phone = forms.CharField(label=_("Điện thoại"), required=False, max_length=40)
     reporter_email = forms.EmailField(label=_("Thư điện tử"), required=False)
-    # A field people never see: bots fill it.
-    website = forms.CharField(required=False, label=_("Để trống ô này"),
-                              widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
+    # A field people never see, reach by keyboard or hear from a screen reader: bots that fill every input do.
+    website = forms.CharField(required=False, label="website", widget=HoneypotInput)
 
     channel = Channel.WEB
 

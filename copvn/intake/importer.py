@@ -1,7 +1,7 @@
 """Bulk import of reports from CSV or JSON Lines: row by row, a bad row never stops or spoils the others.
 
 CSV columns (header row; only one of `urls`/`description` is needed per row): urls (several separated by
-spaces or `|`), description, categories (taxonomy codes separated by `;`), harm_words, child_in_danger
+`|` or line breaks inside the cell; a cell with spaces is one invalid URL, as on the public form), description, categories (taxonomy codes separated by `;`), harm_words, child_in_danger
 (1/0, true/false, có/không), channel (default `import`), referring_org (organisation code), external_ref,
 reporter_name, reporter_phone, reporter_email, client_key. JSON Lines: one object per line with the same
 keys (`urls` and `categories` may be lists). Re-importing a file creates nothing twice: each row is keyed
@@ -16,13 +16,31 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
 from copvn.orgs.models import Organisation
 
 from .models import Channel
 from .services import ReportInput, ReportInvalid, content_key, submit
 
-KNOWN = {"urls", "url", "description", "categories", "harm_words", "child_in_danger", "channel", "referring_org",
-         "external_ref", "reporter_name", "reporter_phone", "reporter_email", "client_key"}
+# The columns, in the order of the template file (static copvn/mau-nhap-phan-anh.csv) and the import page.
+COLUMN_HELP = [
+    ("urls", _lazy("Đường dẫn được phản ánh; nhiều đường dẫn cách nhau bằng dấu |")),
+    ("description", _lazy("Mô tả sự việc (cần đường dẫn hoặc mô tả)")),
+    ("categories", _lazy("Mã danh mục, cách nhau bằng dấu ; (ví dụ GROOM;PRIV)")),
+    ("harm_words", _lazy("Loại nội dung theo lời người phản ánh (mã trong biểu mẫu công khai)")),
+    ("child_in_danger", _lazy("Trẻ em đang gặp nguy hiểm: có/không, 1/0")),
+    ("channel", _lazy("Kênh tiếp nhận: hotline_111, phone, email, letter, agency, monitoring, import (mặc định)")),
+    ("referring_org", _lazy("Mã cơ quan chuyển đến, theo danh bạ cơ quan")),
+    ("external_ref", _lazy("Số tham chiếu của nơi chuyển")),
+    ("reporter_name", _lazy("Họ tên người phản ánh")),
+    ("reporter_phone", _lazy("Điện thoại người phản ánh")),
+    ("reporter_email", _lazy("Thư điện tử người phản ánh")),
+    ("client_key", _lazy("Mã riêng của dòng: nhập lại cùng mã không tạo bản trùng")),
+]
+COLUMNS = [name for name, _help in COLUMN_HELP]
+KNOWN = {*COLUMNS, "url"}
 YES = {"1", "true", "yes", "có", "co", "x"}
 NO = {"", "0", "false", "no", "không", "khong"}
 
@@ -39,7 +57,7 @@ def import_reports(content: bytes, filename: str, *, actor=None, request=None) -
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        result.errors.append((content[: exc.start].count(b"\n") + 1, "the file is not UTF-8 text"))
+        result.errors.append((content[: exc.start].count(b"\n") + 1, _("Tệp không phải văn bản UTF-8 (hãy lưu lại tệp với mã hóa UTF-8).")))
         return result
     rows = _jsonl(text) if filename.lower().endswith((".jsonl", ".json", ".ndjson")) else _csv(text)
     for line, values, problem in rows:
@@ -48,7 +66,10 @@ def import_reports(content: bytes, filename: str, *, actor=None, request=None) -
             continue
         try:
             report, created = submit(_input(values), actor=actor, request=request)
-        except (ReportInvalid, ValueError) as exc:
+        except ReportInvalid as exc:
+            result.errors.append((line, " ".join(m for messages in exc.errors.values() for m in messages)))
+            continue
+        except ValueError as exc:
             result.errors.append((line, str(exc)))
             continue
         (result.created if created else result.repeated).append(report.reference)
@@ -59,11 +80,12 @@ def _csv(text: str):
     reader = csv.DictReader(io.StringIO(text))
     unknown = [name for name in reader.fieldnames or [] if name and name.strip() not in KNOWN]
     if unknown:
-        yield 1, {}, f"unknown column(s): {', '.join(unknown)}"
+        yield 1, {}, _("Cột không được nhận: %(names)s. Các cột dùng được: %(known)s.") % {
+            "names": ", ".join(unknown), "known": ", ".join(COLUMNS)}
         return
     for values in reader:
         if None in values:
-            yield reader.line_num, {}, "more fields than columns"
+            yield reader.line_num, {}, _("Dòng có nhiều ô hơn số cột.")
         else:
             yield reader.line_num, {k.strip(): (v or "").strip() for k, v in values.items() if k}, ""
 
@@ -75,12 +97,12 @@ def _jsonl(text: str):
         try:
             values = json.loads(raw)
         except json.JSONDecodeError as exc:
-            yield line, {}, f"invalid JSON: {exc.msg}"
+            yield line, {}, _("Dòng không phải JSON hợp lệ (cột %(col)s).") % {"col": exc.colno}
             continue
         if not isinstance(values, dict):
-            yield line, {}, "each line must be a JSON object"
+            yield line, {}, _("Mỗi dòng phải là một đối tượng JSON {…}.")
         elif set(values) - KNOWN:
-            yield line, {}, f"unknown key(s): {', '.join(sorted(set(values) - KNOWN))}"
+            yield line, {}, _("Khóa không được nhận: %(names)s.") % {"names": ", ".join(sorted(set(values) - KNOWN))}
         else:
             yield line, values, ""
 
@@ -94,13 +116,14 @@ def _listed(value, pattern: str) -> list[str]:
 def _input(values: dict) -> ReportInput:
     flag = str(values.get("child_in_danger", "")).strip().lower()
     if flag not in YES | NO:
-        raise ValueError(f"child_in_danger must be 1/0, true/false or có/không, not {flag!r}")
+        raise ValueError(_("Cột child_in_danger phải là 1/0, true/false hoặc có/không, không phải “%(v)s”.")
+                         % {"v": flag[:20]})
     org_code = str(values.get("referring_org", "") or "").strip()
     org = Organisation.objects.filter(code=org_code).first() if org_code else None
     if org_code and org is None:
-        raise ValueError(f"referring_org {org_code!r} is not in the registry")
+        raise ValueError(_("Cơ quan chuyển đến “%(code)s” không có trong danh bạ cơ quan.") % {"code": org_code[:60]})
     data = ReportInput(
-        channel=str(values.get("channel") or Channel.IMPORT), urls=_listed(values.get("urls") or values.get("url"), r"[\s|]+"),
+        channel=str(values.get("channel") or Channel.IMPORT), urls=_listed(values.get("urls") or values.get("url"), r"[|\r\n]+"),
         description=str(values.get("description") or ""), harm_words=str(values.get("harm_words") or ""),
         category_codes=[c.upper() for c in _listed(values.get("categories"), r"[;,\s]+")],
         child_in_danger=flag in YES, referring_org_id=org.pk if org else None,

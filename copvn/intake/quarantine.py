@@ -12,6 +12,7 @@ import warnings
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
@@ -35,26 +36,26 @@ class ImageInfo:
 def inspect(data: bytes) -> ImageInfo:
     limit = settings.MAX_UPLOAD_BYTES
     if not data:
-        raise UploadRejected("Tệp rỗng.")
+        raise UploadRejected(_("Tệp rỗng."))
     if len(data) > limit:
-        raise UploadRejected(f"Tệp lớn hơn giới hạn {limit // (1024 * 1024)} MB.")
+        raise UploadRejected(_("Tệp lớn hơn giới hạn %(n)s MB.") % {"n": limit // (1024 * 1024)})
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
             fmt, (width, height) = image.format, image.size
             if fmt not in ALLOWED_FORMATS:
-                raise UploadRejected("Chỉ nhận ảnh JPEG, PNG, GIF hoặc WebP (kiểm tra theo nội dung tệp).")
+                raise UploadRejected(_("Chỉ nhận ảnh JPEG, PNG, GIF hoặc WebP (kiểm tra theo nội dung tệp)."))
             if width * height > MAX_PIXELS:
-                raise UploadRejected(f"Ảnh quá lớn ({width}×{height} điểm ảnh).")
+                raise UploadRejected(_("Ảnh quá lớn (%(w)s×%(h)s điểm ảnh).") % {"w": width, "h": height})
             image.load()
     except UploadRejected:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise UploadRejected("Ảnh có kích thước giải nén bất thường (nghi “bom giải nén”).") from None
+        raise UploadRejected(_("Ảnh có kích thước giải nén bất thường (nghi “bom giải nén”).")) from None
     except UnidentifiedImageError:
-        raise UploadRejected("Tệp không phải là ảnh (kiểm tra theo nội dung tệp).") from None
+        raise UploadRejected(_("Tệp không phải là ảnh (kiểm tra theo nội dung tệp).")) from None
     except (OSError, SyntaxError, ValueError):
-        raise UploadRejected("Ảnh bị hỏng hoặc không đầy đủ.") from None
+        raise UploadRejected(_("Ảnh bị hỏng hoặc không đầy đủ.")) from None
     return ImageInfo(ALLOWED_FORMATS[fmt], width, height, hashlib.sha256(data).hexdigest(),
                      hashlib.md5(data, usedforsecurity=False).hexdigest(), len(data))

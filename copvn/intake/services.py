@@ -10,17 +10,20 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import ipaddress
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from copvn.audit.services import record
 from copvn.cases.models import OPEN_STATES, Case, CaseURL
 from copvn.core.blobs import QUARANTINE
+from copvn.core.messages import describe_error
 from copvn.core.writes import serialised_transaction
-from copvn.detect.urls import URLError, canonicalise
+from copvn.detect.urls import URLError, display, reportable
 from copvn.taxonomy.models import Category
 
 from . import harm_words, quarantine
@@ -76,42 +79,52 @@ def _clean(data: ReportInput) -> None:
 
 
 def check(data: ReportInput) -> Checked:
-    """Every problem at once, per field, in words a reporter understands."""
+    """Every problem at once, per field, in words a reporter understands (the active language)."""
     _clean(data)
     errors: dict[str, list[str]] = {}
-    canonical = []
-    urls = [u.strip() for u in data.urls if u and u.strip()]
-    if len(urls) > MAX_URLS:
-        errors.setdefault("urls", []).append(f"Tối đa {MAX_URLS} đường dẫn mỗi phản ánh.")
-    for raw in urls[:MAX_URLS]:
-        try:
-            canonical.append((raw, canonicalise(raw)))
-        except URLError as exc:
-            errors.setdefault("urls", []).append(f"{raw[:200]}: {exc}")
+
+    def problem(name: str, message) -> None:
+        errors.setdefault(name, []).append(str(message))
+
+    canonical = _checked_urls(data, problem)
     if len(data.description) > MAX_DESCRIPTION:
-        errors.setdefault("description", []).append(f"Mô tả dài hơn {MAX_DESCRIPTION} ký tự.")
+        problem("description", _("Mô tả dài hơn %(n)s ký tự.") % {"n": MAX_DESCRIPTION})
     images = []
     for content, name in data.uploads[:MAX_UPLOADS]:
         try:
             images.append((content, name, quarantine.inspect(content)))
         except quarantine.UploadRejected as exc:
-            errors.setdefault("uploads", []).append(f"{name[:100]}: {exc}")
+            problem("uploads", f"{name[:100]}: {exc}")
     if len(data.uploads) > MAX_UPLOADS:
-        errors.setdefault("uploads", []).append(f"Tối đa {MAX_UPLOADS} ảnh mỗi phản ánh.")
+        problem("uploads", _("Tối đa %(n)s ảnh mỗi phản ánh.") % {"n": MAX_UPLOADS})
     if data.channel not in Channel.values:
-        errors.setdefault("channel", []).append(f"Kênh không hợp lệ: {data.channel!r}.")
+        problem("channel", _("Kênh không hợp lệ: “%(v)s”.") % {"v": data.channel[:40]})
     if data.harm_words and data.harm_words not in harm_words.HARM_WORDS:
-        errors.setdefault("harm_words", []).append(f"Loại nội dung không hợp lệ: {data.harm_words!r}.")
+        problem("harm_words", _("Loại nội dung không hợp lệ: “%(v)s”.") % {"v": data.harm_words[:40]})
     codes = set(data.category_codes) | set(harm_words.codes_for(data.harm_words))
     categories = list(Category.objects.filter(code__in=codes, active=True)) if codes else []
     unknown = codes - {c.code for c in categories}
     if unknown:
-        errors.setdefault("categories", []).append(f"Mã danh mục không tồn tại: {', '.join(sorted(unknown))}.")
+        problem("categories", _("Mã danh mục không tồn tại: %(codes)s.") % {"codes": ", ".join(sorted(unknown))})
     if not (canonical or data.description.strip() or images) and "urls" not in errors and "uploads" not in errors:
-        errors.setdefault("urls", []).append("Cần ít nhất một đường dẫn, một mô tả hoặc một ảnh.")
+        problem("urls", _("Cần ít nhất một đường dẫn, một mô tả hoặc một ảnh."))
     if errors:
         raise ReportInvalid(errors)
     return Checked(canonical, images, categories)
+
+
+def _checked_urls(data: ReportInput, problem) -> list:
+    """The one URL rule of every channel: each line one reportable URL (copvn.detect.urls.reportable)."""
+    urls = [u.strip() for u in data.urls if u and u.strip()]
+    if len(urls) > MAX_URLS:
+        problem("urls", _("Tối đa %(n)s đường dẫn mỗi phản ánh.") % {"n": MAX_URLS})
+    canonical, allowed = [], [ipaddress.ip_network(n) for n in settings.FETCH_ALLOW_NETWORKS]
+    for raw in urls[:MAX_URLS]:
+        try:
+            canonical.append((raw, reportable(raw, allowed)))
+        except URLError as exc:
+            problem("urls", f"{display(raw[:200])}: {describe_error(exc)}")
+    return canonical
 
 
 def source_digest(address: str) -> str:

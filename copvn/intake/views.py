@@ -12,7 +12,7 @@ from copvn.core import ratelimit
 from copvn.core.access import public, requires
 
 from .forms import ImportForm, PublicReportForm, StaffReportForm, StatusForm
-from .importer import import_reports
+from .importer import COLUMN_HELP, import_reports
 from .models import Report
 from .services import ReportInvalid, content_key, source_digest, submit
 
@@ -110,4 +110,4 @@ def import_page(request):
         with transaction.atomic():
             record("report.import", request=request, reason=upload.name[:200],
                    data={"created": len(result.created), "repeated": len(result.repeated), "errors": len(result.errors)})
-    return render(request, "intake/import.html", {"form": form, "result": result})
+    return render(request, "intake/import.html", {"form": form, "result": result, "columns": COLUMN_HELP})
