@@ -62,3 +62,26 @@ def test_other_schemes_and_dead_servers_fail_clearly():
         fetch("file:///etc/passwd")
     with pytest.raises(FetchFailed):
         fetch("http://127.0.0.1:9/", FetchPolicy(allow_networks=LOCAL, timeout=3))
+
+
+@pytest.mark.parametrize("address", ["64:ff9b::a9fe:a9fe", "64:ff9b:1::a00:1", "::7f00:1", "::ffff:0:a00:1",
+                                     "2002:a9fe:a9fe::1", "2002:c0a8:101::", "::ffff:169.254.169.254"])
+def test_ipv6_forms_that_embed_a_private_ipv4_address_are_refused(address):
+    with pytest.raises(FetchRefused, match="not a public address"):
+        fetch(f"http://[{address}]/")
+
+
+def test_ipv6_forms_that_embed_a_public_ipv4_address_are_judged_by_it():
+    from copvn.detect.addresses import is_public
+
+    assert is_public(ipaddress.ip_address("64:ff9b::808:808")) and is_public(ipaddress.ip_address("2002:808:808::"))
+    assert is_public(ipaddress.ip_address("2606:4700:4700::1111"))
+    assert not is_public(ipaddress.ip_address("::"))
+
+
+def test_intake_uses_the_same_address_rule():
+    from copvn.detect.urls import URLError, reportable
+
+    with pytest.raises(URLError) as refused:
+        reportable("http://[64:ff9b::a00:1]/")
+    assert refused.value.code == "url.not_public"

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
+from .addresses import is_public
 from .errors import CodedError
 
 USER_AGENT = "copvn-capture/0.1 (child online protection evidence capture; +https://github.com/copvn/copvn)"
@@ -89,7 +90,7 @@ class FetchPolicy:
             address = address.ipv4_mapped
         if any(address in network for network in self.allow_networks):
             return True
-        return address.is_global and not address.is_multicast
+        return is_public(address)
 
 
 @dataclass

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
+from .addresses import is_public
 from .errors import CodedError
 
 MAX_URL_LENGTH = 4096
@@ -218,7 +219,7 @@ def reportable(raw: str, allow_networks=()) -> CanonicalURL:
     address = _address_literal(host)
     if address is not None:
         allowed = any(address in network for network in allow_networks)
-        if not allowed and (not address.is_global or address.is_multicast):
+        if not allowed and not is_public(address):
             raise URLError("url.not_public", host=host)
     elif host == "localhost" or host.endswith(LOCAL_SUFFIXES):
         raise URLError("url.not_public", host=host)
@@ -240,8 +241,6 @@ def _address_literal(host: str):
             address = ipaddress.ip_address(socket.inet_aton(host))
         except OSError:
             return None
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        return address.ipv4_mapped
     return address
 
 
