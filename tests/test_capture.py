@@ -55,6 +55,19 @@ def test_a_screenshot_is_rendered_offline_when_chromium_is_present(db, site, loc
     assert EVIDENCE.read(shot.stored_path)[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+@pytest.mark.parametrize("head", ['<meta http-equiv="refresh" content="0">',
+                                  '<META HTTP-EQUIV=Refresh CONTENT="0;url=https://example.com/">'])
+def test_a_page_that_refreshes_itself_is_still_screenshot_promptly(head):
+    import time
+
+    from copvn.cases import screenshot
+
+    started = time.monotonic()
+    picture = screenshot.render(f"<html><head>{head}</head><body><h1>Trang tự tải lại</h1></body></html>", timeout=25)
+    assert picture is not None and picture[:8] == b"\x89PNG\r\n\x1a\n"
+    assert time.monotonic() - started < 15
+
+
 def test_a_capture_that_redirects_to_a_private_address_is_refused(db, site, local_fetching):
     result = capture.capture(case_url_for(site.url("/redirect-private")).pk)
     assert result.status == "refused" and "not a public address" in result.error

@@ -8,6 +8,7 @@ images. Returns None when Chromium is not installed.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import tempfile
@@ -26,6 +27,15 @@ LOCKDOWN = ('<meta charset="utf-8"><meta http-equiv="Content-Security-Policy" co
             "img-src data:; style-src 'unsafe-inline'; font-src data:\">")
 
 
+# A page that refreshes itself (`<meta http-equiv="refresh" content="0">`) reloads forever and the screenshot
+# never comes: refreshes and redirects are removed from the copy that is rendered.
+REFRESH = re.compile(r"<meta\b[^>]*http-equiv\s*=\s*[\"']?\s*refresh[^>]*>", re.IGNORECASE)
+
+
+def without_refresh(html: str) -> str:
+    return REFRESH.sub("", html)
+
+
 def chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -37,7 +47,7 @@ def render(html: str, timeout: float = 30.0) -> bytes | None:
     with tempfile.TemporaryDirectory(prefix="copvn-shot-") as work:
         folder = Path(work)
         page, shot = folder / "page.html", folder / "shot.png"
-        page.write_text(LOCKDOWN + html, encoding="utf-8")
+        page.write_text(LOCKDOWN + without_refresh(html), encoding="utf-8")
         command = [browser, *FLAGS, f"--user-data-dir={folder / 'profile'}", f"--screenshot={shot}", page.as_uri()]
         try:
             subprocess.run(command, capture_output=True, timeout=timeout, check=False)
