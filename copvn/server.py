@@ -17,6 +17,9 @@ log = logging.getLogger(__name__)
 def ensure_port_free(host: str, port: int) -> None:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
+        # As the server itself binds: connections closed a moment ago (TIME-WAIT) must not block a restart;
+        # a process still listening on the port does.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError as exc:

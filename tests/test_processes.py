@@ -107,3 +107,28 @@ def test_behind_a_proxy_static_files_have_hashed_names_and_a_long_cache_lifetime
         finally:
             serve.send_signal(signal.SIGINT)
             serve.communicate(timeout=60)
+
+
+def test_serve_starts_again_right_after_it_stopped(tmp_path):
+    import urllib.request
+
+    port = free_port()
+
+    def healthy():
+        try:
+            return urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).status == 200
+        except OSError:
+            return False
+
+    with own_database(tmp_path) as env:
+        for attempt in range(2):
+            serve = subprocess.Popen([sys.executable, "-m", "copvn.cli", "serve", "--no-worker", "--port", str(port)],
+                                     env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            try:
+                wait_for(lambda s=serve: healthy() or s.poll() is not None, timeout=90, what="copvn serve to answer")
+                assert serve.poll() is None, f"start {attempt + 1} failed: {serve.stderr.read()}"
+                for _ in range(5):  # connections the server closes leave its side in TIME-WAIT
+                    assert healthy()
+            finally:
+                serve.send_signal(signal.SIGINT)
+                serve.communicate(timeout=60)
