@@ -8,6 +8,8 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
+import time
 
 import click
 
@@ -35,12 +37,55 @@ def start_worker() -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "copvn.cli", "worker"])
 
 
+class WorkerSupervisor(threading.Thread):
+    """Keeps one worker child running: a worker that exits or is killed is started again, with a backoff
+    (1 s, doubling to 60 s; back to 1 s once a worker has run for a minute), and each restart is logged."""
+
+    MAX_BACKOFF = 60.0
+    STABLE_SECONDS = 60.0
+
+    def __init__(self):
+        super().__init__(name="copvn-worker-supervisor", daemon=True)
+        self.stopping = threading.Event()
+        self.child: subprocess.Popen | None = None
+        self.restarts = 0
+        self.lock = threading.Lock()  # a child is never started after stop() has looked for it
+
+    def run(self):
+        backoff = 1.0
+        while not self.stopping.is_set():
+            started = time.monotonic()
+            with self.lock:
+                if self.stopping.is_set():
+                    return
+                self.child = start_worker()
+            code = self.child.wait()
+            if self.stopping.is_set():
+                return
+            backoff = 1.0 if time.monotonic() - started > self.STABLE_SECONDS else backoff
+            self.restarts += 1
+            log.warning("the worker (pid %s) exited with code %s; starting another in %.0f s (restart %d)",
+                        self.child.pid, code, backoff, self.restarts)
+            self.stopping.wait(backoff)
+            backoff = min(backoff * 2, self.MAX_BACKOFF)
+
+    def stop(self) -> None:
+        with self.lock:
+            self.stopping.set()
+            child = self.child
+        if child is not None:
+            stop_child(child)
+        self.join(timeout=5)
+
+
 def run(host: str, port: int, threads: int, with_worker: bool) -> None:
     from waitress import create_server
 
     from copvn.wsgi import application
 
-    child = start_worker() if with_worker else None
+    supervisor = WorkerSupervisor() if with_worker else None
+    if supervisor is not None:
+        supervisor.start()
     server = create_server(application, host=host, port=port, threads=threads, ident="copvn")
 
     def stop(signum, frame):
@@ -54,8 +99,8 @@ def run(host: str, port: int, threads: int, with_worker: bool) -> None:
     except (KeyboardInterrupt, SystemExit):
         pass
     finally:
-        if child is not None:
-            stop_child(child)
+        if supervisor is not None:
+            supervisor.stop()
         click.echo("copvn stopped.", err=True)
 
 

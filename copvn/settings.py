@@ -137,6 +137,9 @@ LOGIN_WINDOW_SECONDS = config.env_int("COPVN_LOGIN_WINDOW_SECONDS", 900, minimum
 # Background workers: a running task whose worker has not beaten its heart for this long is retried.
 WORKER_LEASE_SECONDS = config.env_int("COPVN_WORKER_LEASE_SECONDS", 60, minimum=2)
 WORKER_MAX_ATTEMPTS = config.env_int("COPVN_WORKER_MAX_ATTEMPTS", 5, minimum=1)
+# /healthz answers 503 when no worker has beaten its heart for this long, or a task has waited this long.
+HEALTH_WORKER_SECONDS = config.env_int("COPVN_HEALTH_WORKER_SECONDS", 2 * WORKER_LEASE_SECONDS, minimum=1)
+HEALTH_QUEUE_SECONDS = config.env_int("COPVN_HEALTH_QUEUE_SECONDS", 900, minimum=1)
 
 # Intake: uploads, urgency, the public form's limit per sender address.
 MAX_UPLOAD_BYTES = config.env_int("COPVN_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, minimum=1024)

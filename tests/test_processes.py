@@ -114,9 +114,9 @@ def test_serve_starts_again_right_after_it_stopped(tmp_path):
 
     port = free_port()
 
-    def healthy():
+    def healthy():  # without a worker /healthz answers 503: any answer means the server is up
         try:
-            return urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).status == 200
+            return urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=2).status == 200
         except OSError:
             return False
 
@@ -132,3 +132,43 @@ def test_serve_starts_again_right_after_it_stopped(tmp_path):
             finally:
                 serve.send_signal(signal.SIGINT)
                 serve.communicate(timeout=60)
+
+
+def test_serve_restarts_a_killed_worker_and_health_says_when_work_stops(tmp_path):
+    import json
+    import urllib.error
+    import urllib.request
+
+    port = free_port()
+
+    def health():
+        try:
+            answer = urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+        except urllib.error.HTTPError as refused:
+            answer = refused
+        except OSError:
+            return None, {}
+        return answer.status, json.loads(answer.read())
+
+    def workers(serve):
+        return subprocess.run(["pgrep", "-P", str(serve.pid)], capture_output=True, text=True).stdout.split()
+
+    with own_database(tmp_path) as env:
+        env["COPVN_HEALTH_WORKER_SECONDS"] = "3"
+        serve = subprocess.Popen([sys.executable, "-m", "copvn.cli", "serve", "--port", str(port)], env=env, cwd=ROOT,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        try:
+            wait_for(lambda: health()[0] == 200, timeout=90, what="a healthy copvn serve")
+            first = workers(serve)
+            assert len(first) == 1
+            subprocess.run(["kill", "-9", first[0]], check=True)
+            wait_for(lambda: health()[0] == 503, timeout=30, what="health to report the dead worker")
+            status, body = health()
+            assert "worker" in body["problems"] and body["worker_heartbeat_age_seconds"] > 3
+            wait_for(lambda: len(workers(serve)) == 1 and workers(serve) != first, timeout=30,
+                     what="a new worker")
+            wait_for(lambda: health()[0] == 200, timeout=60, what="health to recover with the new worker")
+        finally:
+            serve.send_signal(signal.SIGINT)
+            _out, err = serve.communicate(timeout=60)
+        assert "exited with code -9; starting another" in err

@@ -28,6 +28,10 @@ def home(request):
 @public
 @never_cache
 def health(request):
+    """200 while the database answers, a worker beats and the queue moves; 503 naming the problem otherwise."""
+    from copvn.jobs.health import snapshot
+
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    state = snapshot()
+    return JsonResponse(state, status=200 if state["status"] == "ok" else 503)
