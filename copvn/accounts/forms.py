@@ -29,7 +29,7 @@ class UserForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["username", "first_name", "last_name", "email", "phone", "role", "organisation", "is_active"]
+        fields = ["username", "last_name", "first_name", "email", "phone", "role", "organisation", "is_active"]
         labels = {"first_name": _("Tên"), "last_name": _("Họ và tên đệm"), "is_active": _("Đang hoạt động")}
 
     def clean(self):

@@ -23,6 +23,18 @@ class User(AbstractUser):
         verbose_name = _("người dùng")
         ordering = ["username"]
 
+    def __str__(self):
+        name = self.get_full_name()
+        return f"{name} ({self.username})" if name else self.username
+
+    def get_full_name(self) -> str:
+        """Vietnamese order: family and middle names (`last_name`), then the given name (`first_name`)."""
+        return " ".join(part for part in (self.last_name.strip(), self.first_name.strip()) if part)
+
+    def get_short_name(self) -> str:
+        """The given name, as Vietnamese speakers address each other."""
+        return self.first_name.strip()
+
     @property
     def role_info(self):
         return get_role(self.role) if self.role else None

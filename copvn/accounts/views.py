@@ -1,5 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import authenticate
+from django.db.models import Q, Value
+from django.db.models.functions import Concat
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -105,7 +107,8 @@ def user_list(request):
         users = users.filter(role=role)
     query = request.GET.get("q", "").strip()
     if query:
-        users = users.filter(username__icontains=query) | users.filter(last_name__icontains=query)
+        full_name = Concat("last_name", Value(" "), "first_name")  # Vietnamese order: "Trương Công Hải"
+        users = users.alias(full_name=full_name).filter(Q(username__icontains=query) | Q(full_name__icontains=query))
     page, pager_query = page_of(request, users)
     return render(request, "accounts/user_list.html", {"page": page, "query": pager_query, "roles": ROLES.values(), "role": role, "q": query})
 

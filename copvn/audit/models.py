@@ -53,6 +53,20 @@ class AuditEvent(models.Model):
     def __str__(self):
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
 
+    @property
+    def action_label(self) -> str:
+        """The act in people's words: "Ghi nhận phản ánh" for `report.submit` (labels.py)."""
+        from .labels import action_label
+
+        return action_label(self.action)
+
+    @property
+    def object_label(self) -> str:
+        """What it was done to: "Phản ánh PA-9M2RH-VGD87" for `intake.report:6` (labels.py)."""
+        from .labels import object_label
+
+        return object_label(self.object_type, self.object_id, self.object_repr)
+
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise PermissionError("the audit log is append-only")

@@ -3,6 +3,8 @@ import datetime as dt
 
 from django.contrib import messages
 from django.db import transaction
+from django.db.models import Q, Value
+from django.db.models.functions import Concat
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,6 +13,7 @@ from django.views.decorators.http import require_POST
 from copvn.core.access import requires
 from copvn.core.paging import page_of
 
+from .labels import action_choices
 from .models import AuditEvent
 from .services import record, verify_chain
 
@@ -22,7 +25,9 @@ def _filtered(request):
     events = AuditEvent.objects.all()
     values = {name: request.GET.get(name, "").strip() for name in FILTERS}
     if values["actor"]:
-        events = events.filter(actor_label__icontains=values["actor"])
+        # By user name as recorded, or by today's full name in Vietnamese order ("Trương Công Hải").
+        events = events.alias(actor_name=Concat("actor__last_name", Value(" "), "actor__first_name")) \
+            .filter(Q(actor_label__icontains=values["actor"]) | Q(actor_name__icontains=values["actor"]))
     if values["action"]:
         events = events.filter(action__startswith=values["action"])
     if values["object_type"]:
@@ -43,7 +48,7 @@ def event_list(request):
     page, query = page_of(request, events.select_related("actor"))
     actions = AuditEvent.objects.order_by().values_list("action", flat=True).distinct()
     return render(request, "audit/event_list.html",
-                  {"page": page, "filters": values, "actions": sorted(set(actions)), "query": query})
+                  {"page": page, "filters": values, "actions": action_choices(actions), "query": query})
 
 
 @requires("audit.view")

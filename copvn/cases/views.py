@@ -66,7 +66,7 @@ def case_detail(request, reference):
         .prefetch_related("urls", "uploads", "categories")
     report_ids = [str(r.pk) for r in reports]
     trail = AuditEvent.objects.filter(Q(object_type="cases.case", object_id=str(case.pk))
-                                      | Q(object_type="intake.report", object_id__in=report_ids))[:100]
+                                      | Q(object_type="intake.report", object_id__in=report_ids)).select_related("actor")[:100]
     context = {
         "case": case, "reports": reports, "trail": trail,
         "urls": case.urls.select_related("provider").prefetch_related("captures__artefacts"),

@@ -45,7 +45,7 @@ def org_detail(request, pk):
         "children": org.children.order_by("-valid_until", "name"),
         "predecessors": org.predecessors.all(),
         "can_manage": user_can(request.user, "orgs.manage"),
-        "history": AuditEvent.objects.filter(object_type="orgs.organisation", object_id=str(org.pk))[:20]
+        "history": AuditEvent.objects.filter(object_type="orgs.organisation", object_id=str(org.pk)).select_related("actor")[:20]
         if user_can(request.user, "audit.view") else None,
     }
     return render(request, "orgs/org_detail.html", context)
