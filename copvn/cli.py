@@ -35,7 +35,8 @@ def check_database(*, installed: bool = True) -> None:
     from django.db import connection
     from django.db.utils import OperationalError
 
-    if installed and connection.vendor == "sqlite" and not Path(settings.DATABASES["default"]["NAME"]).exists():
+    if (installed and connection.vendor == "sqlite" and not connection.is_in_memory_db()
+            and not Path(connection.settings_dict["NAME"]).exists()):
         raise click.ClickException(_no_installation(settings.DATA_DIR))
     try:
         connection.ensure_connection()
@@ -170,17 +171,25 @@ def audit():
 
 
 @audit.command("verify")
-def audit_verify():
-    """Check the whole hash chain; name the first broken entry."""
+@click.option("--expect-head", "expected", default="", metavar="HASH",
+              help="A head hash noted earlier (kept outside the database): fail unless the chain still holds it.")
+def audit_verify(expected):
+    """Check the whole hash chain; name the first broken entry.
+
+    The chain proves that no entry was changed or removed in the middle. Removing the newest entries leaves a
+    shorter, valid chain: keep each day's head hash elsewhere and pass it as --expect-head to detect that.
+    """
     setup_django()
     check_database()
     from copvn.audit.services import verify_chain
 
-    report = verify_chain()
+    report = verify_chain(expect_hash=expected.strip().lower())
     click.echo(json.dumps({"ok": report.ok, "checked": report.checked, "first_broken_seq": report.first_broken_seq,
-                           "problem": report.problem, "head_hash": report.head_hash}))
+                           "problem": report.problem, "head_hash": report.head_hash,
+                           "expected_head_seq": report.expected_seq}))
     if not report.ok:
-        click.echo(f"audit chain broken at entry {report.first_broken_seq}: {report.problem}", err=True)
+        where = f"at entry {report.first_broken_seq}" if report.first_broken_seq else "at its end"
+        click.echo(f"audit chain broken {where}: {report.problem}", err=True)
         sys.exit(1)
 
 

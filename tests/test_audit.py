@@ -101,3 +101,33 @@ def test_verify_on_an_intact_chain_exits_zero(db, make_user):
     result = CliRunner().invoke(main, ["audit", "verify"])
     assert result.exit_code == 0, result.output
     assert '"ok": true' in result.stdout
+
+
+def test_an_entry_cannot_be_rewritten_by_an_insert_that_replaces_it(db, make_user):
+    from django.db import DatabaseError
+
+    _three_entries(make_user("admin"))
+    first = AuditEvent.objects.get(seq=1)
+    columns = "id, seq, at, actor_label, role, action, object_type, object_id, object_repr, ip, user_agent, reason, " \
+              "data, prev_hash, hash"
+    values = [first.pk, 1, first.at, "ke-gian", "", "nothing.happened", "", "", "", "", "", "", "{}", GENESIS, "f" * 64]
+    marks = ", ".join(["%s"] * len(values))
+    statement = (f"INSERT OR REPLACE INTO audit_auditevent ({columns}) VALUES ({marks})" if connection.vendor == "sqlite"
+                 else f"INSERT INTO audit_auditevent ({columns}) VALUES ({marks}) "
+                      "ON CONFLICT (id) DO UPDATE SET action = EXCLUDED.action")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement, values)
+    assert AuditEvent.objects.get(seq=1).action == "orgs.create" and verify_chain().ok
+
+
+def test_verify_with_an_expected_head_detects_removal_of_the_newest_entries(db, make_user):
+    _three_entries(make_user("admin"))
+    head = verify_chain().head_hash
+    record("case.view", object_type="x.y", object_id="8")
+    assert CliRunner().invoke(main, ["audit", "verify", "--expect-head", head]).exit_code == 0, "growth is fine"
+    _disable_triggers()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE seq >= 3")
+    assert verify_chain().ok, "a chain cut at its end still verifies on its own"
+    result = CliRunner().invoke(main, ["audit", "verify", "--expect-head", head])
+    assert result.exit_code == 1 and "entries were removed from its end" in result.stderr

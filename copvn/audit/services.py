@@ -68,27 +68,37 @@ class ChainReport:
     first_broken_seq: int | None
     problem: str
     head_hash: str
+    expected_seq: int | None = None  # where the expected head hash was found
+    missing_head: bool = False
 
     @property
     def ok(self) -> bool:
-        return self.first_broken_seq is None
+        return self.first_broken_seq is None and not self.missing_head
 
 
-def verify_chain(batch: int = 2000) -> ChainReport:
-    """Walk the whole log in order, recomputing each hash; name the first entry that does not fit."""
-    expected_prev, expected_seq, checked = GENESIS, 1, 0
+def verify_chain(batch: int = 2000, expect_hash: str = "") -> ChainReport:
+    """Walk the whole log in order, recomputing each hash; name the first entry that does not fit.
+
+    `expect_hash`: a head hash noted earlier; the chain must still hold it (removal of the newest entries
+    leaves a valid but shorter chain, detectable only this way)."""
+    expected_prev, expected_seq, checked, found = GENESIS, 1, 0, None
     queryset = AuditEvent.objects.order_by("seq")
     last_seq = 0
     while True:
         rows = list(queryset.filter(seq__gt=last_seq)[:batch])
         if not rows:
-            return ChainReport(checked, None, "", expected_prev)
+            break
         for event in rows:
             problem = _problem(event, expected_seq, expected_prev)
             if problem:
                 return ChainReport(checked, event.seq, problem, expected_prev)
+            found = event.seq if expect_hash and event.hash == expect_hash else found
             expected_prev, expected_seq, checked = event.hash, event.seq + 1, checked + 1
         last_seq = rows[-1].seq
+    if expect_hash and found is None:
+        return ChainReport(checked, None, f"the expected head {expect_hash[:16]}… is not in the chain: entries were "
+                           "removed from its end", expected_prev, missing_head=True)
+    return ChainReport(checked, None, "", expected_prev, expected_seq=found)
 
 
 def _problem(event: AuditEvent, expected_seq: int, expected_prev: str) -> str:
