@@ -112,8 +112,8 @@ def test_an_entry_cannot_be_rewritten_by_an_insert_that_replaces_it(db, make_use
               "data, prev_hash, hash"
     values = [first.pk, 1, first.at, "ke-gian", "", "nothing.happened", "", "", "", "", "", "", "{}", GENESIS, "f" * 64]
     marks = ", ".join(["%s"] * len(values))
-    statement = (f"INSERT OR REPLACE INTO audit_auditevent ({columns}) VALUES ({marks})" if connection.vendor == "sqlite"
-                 else f"INSERT INTO audit_auditevent ({columns}) VALUES ({marks}) "
+    statement = (f"INSERT OR REPLACE INTO audit_auditevent ({columns}) VALUES ({marks})" if connection.vendor == "sqlite"  # noqa: S608 (constant text)
+                 else f"INSERT INTO audit_auditevent ({columns}) VALUES ({marks}) "  # noqa: S608
                       "ON CONFLICT (id) DO UPDATE SET action = EXCLUDED.action")
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(statement, values)
