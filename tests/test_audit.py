@@ -131,3 +131,20 @@ def test_verify_with_an_expected_head_detects_removal_of_the_newest_entries(db, 
     assert verify_chain().ok, "a chain cut at its end still verifies on its own"
     result = CliRunner().invoke(main, ["audit", "verify", "--expect-head", head])
     assert result.exit_code == 1 and "entries were removed from its end" in result.stderr
+
+
+def test_the_audit_export_defuses_cells_a_spreadsheet_would_run_as_formulas(client, make_user, signed_in):
+    import csv
+    import io
+
+    record("report.import", reason='=HYPERLINK("http://ke-gian.example","bam vao").csv')
+    record("report.import", reason="+cmd|' /C calc'!A0")
+    record("report.import", reason="-1+1")
+    signed_in(make_user("auditor"))
+    response = client.get("/audit/export.csv")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    reasons = [row[9] for row in rows[1:] if row[4] == "report.import"]
+    assert sorted(reasons) == sorted(["'=HYPERLINK(\"http://ke-gian.example\",\"bam vao\").csv", "'+cmd|' /C calc'!A0",
+                                      "'-1+1"])
+    assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)

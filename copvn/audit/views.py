@@ -1,16 +1,15 @@
-import csv
 import datetime as dt
 
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Concat
-from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from copvn.core.access import requires
+from copvn.core.exports import csv_response
 from copvn.core.paging import page_of
 
 from .labels import action_choices
@@ -63,14 +62,7 @@ def event_export(request):
             yield [e.seq, e.at.isoformat(), e.actor_label, e.role, e.action, e.object_type, e.object_id,
                    e.object_repr, e.ip, e.reason, e.hash]
 
-    class Echo:
-        def write(self, value):
-            return value
-
-    writer = csv.writer(Echo())
-    response = StreamingHttpResponse((writer.writerow(r) for r in rows()), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="nhat-ky-kiem-toan.csv"'
-    return response
+    return csv_response(rows(), "nhat-ky-kiem-toan.csv")
 
 
 @requires("audit.view")
