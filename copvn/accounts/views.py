@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from copvn.core.access import public, requires
+from copvn.core.filters import text_param
 from copvn.core.paging import page_of
 
 from . import second_factor, services
@@ -102,10 +103,10 @@ def logout_view(request):
 @requires("users.manage")
 def user_list(request):
     users = User.objects.select_related("organisation").order_by("username")
-    role = request.GET.get("role", "")
+    role = text_param(request, "role")
     if role in ROLES:
         users = users.filter(role=role)
-    query = request.GET.get("q", "").strip()
+    query = text_param(request, "q")
     if query:
         full_name = Concat("last_name", Value(" "), "first_name")  # Vietnamese order: "Trương Công Hải"
         users = users.alias(full_name=full_name).filter(Q(username__icontains=query) | Q(full_name__icontains=query))

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from copvn.core.access import requires
 from copvn.core.exports import csv_response
+from copvn.core.filters import text_param
 from copvn.core.paging import page_of
 
 from .labels import action_choices
@@ -22,7 +23,7 @@ EXPORT_LIMIT = 100_000
 
 def _filtered(request):
     events = AuditEvent.objects.all()
-    values = {name: request.GET.get(name, "").strip() for name in FILTERS}
+    values = {name: text_param(request, name) for name in FILTERS}
     if values["actor"]:
         # By user name as recorded, or by today's full name in Vietnamese order ("Trương Công Hải").
         events = events.alias(actor_name=Concat("actor__last_name", Value(" "), "actor__first_name")) \

@@ -13,6 +13,7 @@ from copvn.audit.models import AuditEvent
 from copvn.audit.services import record
 from copvn.core.access import requires, user_can
 from copvn.core.blobs import EVIDENCE, QUARANTINE
+from copvn.core.filters import text_param, whole_number
 from copvn.core.paging import page_of
 from copvn.intake.models import Upload
 from copvn.taxonomy.models import Category
@@ -20,10 +21,12 @@ from copvn.taxonomy.models import Category
 from . import shield
 from .models import Artefact, Case, State
 
+MAX_AGE_DAYS = 36_500
+
 
 def _filtered(request):
     cases = Case.objects.prefetch_related("categories", "urls")
-    values = {k: request.GET.get(k, "").strip() for k in ("state", "category", "platform", "urgent", "older", "q")}
+    values = {k: text_param(request, k) for k in ("state", "category", "platform", "urgent", "older", "q")}
     if values["state"] in State.values:
         cases = cases.filter(state=values["state"])
     elif values["state"] != "all":
@@ -34,8 +37,11 @@ def _filtered(request):
         cases = cases.filter(platform=values["platform"])
     if values["urgent"] in {"yes", "no"}:
         cases = cases.filter(urgent=values["urgent"] == "yes")
-    if values["older"].isdigit():
-        cases = cases.filter(received_at__lte=timezone.now() - dt.timedelta(days=int(values["older"])))
+    older = whole_number(values["older"], MAX_AGE_DAYS)
+    if older is not None:
+        cases = cases.filter(received_at__lte=timezone.now() - dt.timedelta(days=older))
+    else:
+        values["older"] = ""
     if values["q"]:
         q = values["q"]
         cases = cases.filter(Q(reference__iexact=q) | Q(reports__reference__iexact=q) | Q(urls__canonical__icontains=q)

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from copvn.audit.models import AuditEvent
 from copvn.core.access import requires, user_can
+from copvn.core.filters import text_param
 from copvn.core.paging import page_of
 
 from . import services
@@ -16,7 +17,7 @@ from .models import Kind, Organisation
 
 def _as_of(request) -> dt.date:
     try:
-        return dt.date.fromisoformat(request.GET.get("as_of", ""))
+        return dt.date.fromisoformat(text_param(request, "as_of"))
     except ValueError:
         return timezone.localdate()
 
@@ -25,10 +26,10 @@ def _as_of(request) -> dt.date:
 def org_list(request):
     day = _as_of(request)
     orgs = Organisation.objects.visible_to(request.user).as_of(day).select_related("parent")
-    kind = request.GET.get("kind", "")
+    kind = text_param(request, "kind")
     if kind in Kind.values:
         orgs = orgs.filter(kind=kind)
-    query = request.GET.get("q", "").strip()
+    query = text_param(request, "q")
     if query:
         orgs = orgs.filter(Q(name__icontains=query) | Q(short_name__icontains=query) | Q(code__icontains=query))
     page, query = page_of(request, orgs.order_by("kind", "name"))
