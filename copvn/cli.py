@@ -194,9 +194,11 @@ def audit_verify(expected):
 
 
 @main.command()
-@click.option("--force", is_flag=True, help="Add demo users even when the database already has users.")
+@click.option("--force", is_flag=True, help="Fill in the demo even when the database already has users "
+              "(the demo's users, organisations and reports are never added twice).")
 def demo(force):
-    """Fill an empty database with a realistic province and a user for every role (passwords printed)."""
+    """Fill an empty database with a realistic province, a user for every role (passwords printed) and a few
+    weeks of synthetic, non-graphic reports and cases, so that each role finds work."""
     setup_django()
     migrate()
     print_demo_users(force=force, err=False)

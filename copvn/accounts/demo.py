@@ -1,4 +1,5 @@
-"""`copvn demo`: a realistic province and one user per role, so that a newcomer can click through."""
+"""`copvn demo`: a realistic province, one user per role and a few weeks of reports, so that a newcomer can
+click through and every role finds work (the reports and cases are in `demo_cases.py`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from copvn.audit.services import record
 from copvn.orgs.models import Organisation
 from copvn.orgs.services import load_file
 
+from .demo_cases import add_cases
 from .models import User
 from .roles import ROLES
 from .second_factor import new_secret, provisioning_uri
@@ -45,7 +47,9 @@ def fill(force: bool = False) -> list[dict]:
     if not Organisation.objects.filter(code="tinh-khanh-hoa").exists():
         load_file(SEED)
     with transaction.atomic():
-        return [_person(role) for role in ROLES]
+        rows = [_person(role) for role in ROLES]
+        add_cases(User.objects.get(username=PEOPLE["intake_officer"][0]))
+    return rows
 
 
 def _person(role: str) -> dict:
