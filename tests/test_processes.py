@@ -172,3 +172,67 @@ def test_serve_restarts_a_killed_worker_and_health_says_when_work_stops(tmp_path
             serve.send_signal(signal.SIGINT)
             _out, err = serve.communicate(timeout=60)
         assert "exited with code -9; starting another" in err
+
+
+def _serve_without_worker(env, port):
+    return subprocess.Popen([sys.executable, "-m", "copvn.cli", "serve", "--no-worker", "--port", str(port)], env=env,
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
+def _twenty_at_once(port, bodies):
+    """POST the public form 20 times at once, from one browser session (one CSRF cookie)."""
+    import http.cookiejar
+    import re
+    import threading
+    import urllib.parse
+    import urllib.request
+
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    form = opener.open(f"http://127.0.0.1:{port}/report/", timeout=10).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    start, statuses = threading.Barrier(len(bodies)), []
+
+    def post(body):
+        data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "harm_words": "other", **body}).encode()
+        start.wait()
+        try:
+            statuses.append(opener.open(f"http://127.0.0.1:{port}/report/", data=data, timeout=60).status)
+        except urllib.error.HTTPError as answer:
+            statuses.append(answer.code)
+
+    threads = [threading.Thread(target=post, args=(body,)) for body in bodies]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sorted(statuses)
+
+
+def test_twenty_simultaneous_posts_give_one_report_and_a_limit_of_ten_lets_ten_through(tmp_path):
+    port = free_port()
+    with own_database(tmp_path) as env:
+        env["COPVN_PUBLIC_REPORTS_PER_HOUR"] = "10"
+        copvn("migrate", env=env)
+        serve = _serve_without_worker(env, port)
+        try:
+            wait_for(lambda: _answers(f"http://127.0.0.1:{port}/report/"), timeout=90, what="copvn serve")
+            same = _twenty_at_once(port, [{"description": "Cùng một phản ánh gửi hai mươi lần"}] * 20)
+            assert same.count(201) == 1 and set(same) <= {200, 201}, same
+            count = "from copvn.intake.models import Report; print(Report.objects.count())"
+            assert python(count, env) == "1"
+            distinct = _twenty_at_once(port, [{"description": f"Phản ánh số {n}"} for n in range(20)])
+            assert distinct.count(201) == 9 and distinct.count(429) == 11, distinct  # one of ten was used above
+            assert python(count, env) == "10"
+        finally:
+            serve.send_signal(signal.SIGINT)
+            serve.communicate(timeout=60)
+
+
+def _answers(url):
+    import urllib.request
+
+    try:
+        return urllib.request.urlopen(url, timeout=2).status == 200  # noqa: S310 (a loopback http URL)
+    except OSError:
+        return False

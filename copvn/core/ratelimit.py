@@ -30,3 +30,17 @@ def prune(older_than_seconds: int = 86400) -> int:
     cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
     deleted, _ = RateLimitHit.objects.filter(at__lt=cutoff).delete()
     return deleted
+
+
+def take(key: str, limit: int, window_seconds: int) -> bool:
+    """Count this event if fewer than `limit` were counted in the window; atomic across processes.
+
+    Call it inside the transaction of the act it limits, so that a refused or failed act counts nothing and
+    twenty simultaneous requests cannot all see the same count."""
+    from .writes import lock_names
+
+    lock_names(f"ratelimit:{key}")
+    if exceeded(key, limit, window_seconds):
+        return False
+    hit(key)
+    return True

@@ -8,6 +8,7 @@ start the moment the previous writer commits. PostgreSQL needs none of this: the
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import threading
 
 from django.db import connection, transaction
@@ -23,3 +24,15 @@ def serialised_transaction():
     else:
         with transaction.atomic():
             yield
+
+
+def lock_names(*names: str) -> None:
+    """Inside a transaction: wait until no other transaction holds any of these names, and hold them until
+    commit. PostgreSQL: transaction-level advisory locks. SQLite: nothing to do, its writers are serialised
+    (IMMEDIATE transactions)."""
+    if connection.vendor != "postgresql":
+        return
+    keys = sorted({int(hashlib.sha256(name.encode()).hexdigest()[:15], 16) for name in names if name})
+    with connection.cursor() as cursor:
+        for key in keys:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])

@@ -14,15 +14,16 @@ import ipaddress
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import IntegrityError, connection
+from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from copvn.audit.services import record
 from copvn.cases.models import OPEN_STATES, Case, CaseURL
+from copvn.core import ratelimit
 from copvn.core.blobs import QUARANTINE
 from copvn.core.messages import describe_error
-from copvn.core.writes import serialised_transaction
+from copvn.core.writes import lock_names, serialised_transaction
 from copvn.detect.urls import URLError, display, reportable
 from copvn.taxonomy.models import Category
 
@@ -133,8 +134,24 @@ def source_digest(address: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
 
 
-def submit(data: ReportInput, *, request=None, actor=None, api_key=None, address: str = "") -> tuple[Report, bool]:
-    """Persist a report (and its case) and return (report, created). A repeated client key returns the first."""
+class RateLimited(Exception):
+    """The sender has reached its limit of reports in the window; nothing was stored."""
+
+
+@dataclass(frozen=True)
+class Limit:
+    key: str
+    count: int
+    window_seconds: int
+
+
+def submit(data: ReportInput, *, request=None, actor=None, api_key=None, address: str = "",
+           limit: Limit | None = None) -> tuple[Report, bool]:
+    """Persist a report (and its case) and return (report, created). A repeated client key returns the first.
+
+    The repeat check and the sender's `limit` are decided inside the transaction that stores the report,
+    under a lock on the client key and the limit's key, so simultaneous submissions cannot slip past either.
+    """
     _clean(data)
     existing = _earlier_copy(data, api_key)
     if existing is not None:
@@ -142,21 +159,32 @@ def submit(data: ReportInput, *, request=None, actor=None, api_key=None, address
     checked = check(data)
     for content, _name, _info in checked.images:
         QUARANTINE.store(content)
-    from copvn.cases.tasks import capture_case_url
-
     try:
         with serialised_transaction():
-            report, new_urls = _persist(data, checked, actor, api_key, address)
-            record("report.submit", request=request, actor=actor, obj=report,
-                   data={"channel": data.channel, "case": report.case.reference, "api_key": getattr(api_key, "prefix", "")})
-            # In the same transaction: the report and its capture tasks are committed together or not at all.
-            for pk in new_urls:
-                capture_case_url.enqueue(pk)
+            lock_names(f"client-key:{getattr(api_key, 'pk', '')}:{data.client_key}" if data.client_key else "")
+            existing = _earlier_copy(data, api_key)
+            if existing is not None:
+                return existing, False
+            if limit is not None and not ratelimit.take(limit.key, limit.count, limit.window_seconds):
+                raise RateLimited(limit.key)
+            report = _store(data, checked, request, actor, api_key, address)
     except IntegrityError:
         if api_key is not None and data.client_key:
             return Report.objects.get(api_key=api_key, client_key=data.client_key), False
         raise
     return report, True
+
+
+def _store(data, checked, request, actor, api_key, address) -> Report:
+    from copvn.cases.tasks import capture_case_url
+
+    report, new_urls = _persist(data, checked, actor, api_key, address)
+    record("report.submit", request=request, actor=actor, obj=report,
+           data={"channel": data.channel, "case": report.case.reference, "api_key": getattr(api_key, "prefix", "")})
+    # In the same transaction: the report and its capture tasks are committed together or not at all.
+    for pk in new_urls:
+        capture_case_url.enqueue(pk)
+    return report
 
 
 REPEAT_WINDOW_SECONDS = 600
@@ -232,13 +260,8 @@ def _open_case_for(url_digests: list[str], image_digests: list[str]) -> Case | N
 
 
 def _lock_keys(digests: list[str]) -> None:
-    """On PostgreSQL, two reports about the same content must not both open a case: serialise on it.
-    (SQLite serialises writers already: its transactions begin IMMEDIATE.)"""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        for digest in sorted(set(digests)):
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int(digest[:15], 16)])
+    """Two reports about the same content must not both open a case: serialise on it."""
+    lock_names(*(f"content:{digest}" for digest in digests))
 
 
 def _new_case(data: ReportInput, checked: Checked, now) -> Case:

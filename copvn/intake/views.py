@@ -14,7 +14,7 @@ from copvn.core.access import public, requires
 from .forms import ImportForm, PublicReportForm, StaffReportForm, StatusForm
 from .importer import COLUMN_HELP, import_reports
 from .models import Report
-from .services import ReportInvalid, content_key, source_digest, submit
+from .services import Limit, RateLimited, ReportInvalid, content_key, source_digest, submit
 
 HOUR = 3600
 STATUS_LOOKUPS_PER_HOUR = 60
@@ -33,16 +33,22 @@ def _apply_errors(form, error: ReportInvalid):
             form.add_error(name if name in form.fields else None, message)
 
 
+def _too_many(request, form):
+    form.add_error(None, _("Bạn đã gửi nhiều phản ánh trong thời gian ngắn. Vui lòng thử lại sau hoặc gọi Tổng đài 111."))
+    response = render(request, "intake/public_form.html", {"form": form}, status=429)
+    response["Retry-After"] = str(HOUR)
+    return response
+
+
 @public
 @require_http_methods(["GET", "POST"])
 def public_report(request):
     form = PublicReportForm(request.POST or None, request.FILES or None)
     if request.method != "POST":
         return render(request, "intake/public_form.html", {"form": form})
-    key = f"public-report:{source_digest(client_address(request))}"
-    if ratelimit.exceeded(key, settings.PUBLIC_REPORTS_PER_HOUR, HOUR):
-        form.add_error(None, _("Bạn đã gửi nhiều phản ánh trong thời gian ngắn. Vui lòng thử lại sau hoặc gọi Tổng đài 111."))
-        return render(request, "intake/public_form.html", {"form": form}, status=429)
+    limit = Limit(f"public-report:{source_digest(client_address(request))}", settings.PUBLIC_REPORTS_PER_HOUR, HOUR)
+    if ratelimit.exceeded(limit.key, limit.count, limit.window_seconds):
+        return _too_many(request, form)
     if request.POST.get("website"):
         form.add_error(None, _("Không gửi được phản ánh."))
         return render(request, "intake/public_form.html", {"form": form}, status=400)
@@ -50,12 +56,12 @@ def public_report(request):
         data = form.to_input()
         data.client_key = content_key("web", data, client_address(request))
         try:
-            report, created = submit(data, request=request, address=client_address(request))
+            report, created = submit(data, request=request, address=client_address(request), limit=limit)
         except ReportInvalid as error:
             _apply_errors(form, error)
+        except RateLimited:
+            return _too_many(request, form)
         else:
-            if created:
-                ratelimit.hit(key)
             return render(request, "intake/thanks.html", {"report": report}, status=201 if created else 200)
     return render(request, "intake/public_form.html", {"form": form}, status=400)
 
