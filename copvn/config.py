@@ -69,6 +69,21 @@ def default_data_dir() -> Path:
     return here
 
 
+def env_levels(name: str, default: dict[str, int], minimum: int = 1) -> dict[str, int]:
+    """`low:10,normal:60,high:600` → {"low": 10, …}; levels not given keep their default."""
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return dict(default)
+    values = dict(default)
+    for item in raw.split(","):
+        level, _sep, number = item.strip().partition(":")
+        if level not in default or not number.strip().isdigit() or int(number) < minimum:
+            raise ConfigError(f"{name}={raw!r}: expected level:number pairs for {', '.join(default)} "
+                              f"(numbers at least {minimum}), e.g. low:10,normal:60")
+        values[level] = int(number)
+    return values
+
+
 def data_dir() -> Path:
     configured = env_str("COPVN_DATA_DIR")
     path = Path(configured).resolve() if configured else default_data_dir()

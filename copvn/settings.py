@@ -149,6 +149,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
 REVEAL_REASON_REQUIRED = config.env_bool("COPVN_REVEAL_REASON_REQUIRED", False)
 URGENT_HOURS = config.env_int("COPVN_URGENT_HOURS", 12, minimum=1)
 PUBLIC_REPORTS_PER_HOUR = config.env_int("COPVN_PUBLIC_REPORTS_PER_HOUR", 10, minimum=1)
+# Partner API: reports per minute per key, by the key's trust level.
+API_REPORTS_PER_MINUTE = config.env_levels("COPVN_API_REPORTS_PER_MINUTE", {"low": 10, "normal": 60, "high": 600})
 
 # Capture of reported URLs through the locked-down fetcher (copvn.detect.fetch).
 CAPTURE_MAX_BYTES = config.env_int("COPVN_CAPTURE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)

@@ -102,3 +102,21 @@ def test_text_no_database_can_store_is_cleaned_not_a_server_error(client, partne
     assert response.status_code in (201, 422)  # a lone surrogate is refused by the JSON schema layer: fine
     if response.status_code == 201:
         assert "\x00" not in Report.objects.get().description
+
+
+def test_a_key_is_limited_by_its_trust_level_and_told_when_to_retry(client, make_org, settings):
+    settings.API_REPORTS_PER_MINUTE = {"low": 2, "normal": 4, "high": 8}
+    org = make_org("isp", kind="platform")
+    _key, low = issue(org, "thấp", "low")
+    _key, high = issue(org, "cao", "high")
+    answers = [call(client, "post", "/reports", low, {"description": f"Phản ánh {n}"}).status_code for n in range(4)]
+    assert answers == [201, 201, 429, 429]
+    refused = call(client, "post", "/reports", low, {"description": "thêm"})
+    assert refused["Retry-After"] == "60" and "thử lại" in refused.json()["detail"]
+    batch = call(client, "post", "/reports/batch", high, {"reports": [{"description": f"Lô {n}"} for n in range(10)]})
+    results = batch.json()["results"]
+    assert batch.status_code == 200 and batch["Retry-After"] == "60"
+    assert [bool(r.get("report")) for r in results] == [True] * 8 + [False] * 2
+    assert "rate" in results[9]["errors"]
+    assert Report.objects.count() == 10
+    assert call(client, "post", "/reports/batch", high, {"reports": [{"description": "nữa"}]}).status_code == 429

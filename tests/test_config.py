@@ -12,7 +12,7 @@ def variables_read_by_the_code():
     names = set()
     for path in (ROOT / "copvn").rglob("*.py"):
         text = path.read_text()
-        names |= set(re.findall(r'env_(?:str|bool|int|list)\(\s*"([A-Z0-9_]+)"', text))
+        names |= set(re.findall(r'env_(?:str|bool|int|list|levels)\(\s*"([A-Z0-9_]+)"', text))
         names |= set(re.findall(r'environ(?:\.get)?\(\s*"([A-Z0-9_]+)"', text))
         names |= set(re.findall(r'environ\[\s*"([A-Z0-9_]+)"\s*\]', text))
     return names - {"DJANGO_SETTINGS_MODULE"}
@@ -78,3 +78,13 @@ def test_time_zone_and_languages(settings):
     assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
     assert settings.LANGUAGE_CODE == "vi" and ("en", "English") in settings.LANGUAGES
     assert settings.DEBUG is False
+
+
+def test_levels_are_read_as_pairs_and_fail_closed(monkeypatch):
+    monkeypatch.setenv("COPVN_API_REPORTS_PER_MINUTE", "low:3, high:900")
+    assert config.env_levels("COPVN_API_REPORTS_PER_MINUTE", {"low": 10, "normal": 60, "high": 600}) == {
+        "low": 3, "normal": 60, "high": 900}
+    for bad in ("low:0", "medium:5", "low=5", "low:many"):
+        monkeypatch.setenv("COPVN_API_REPORTS_PER_MINUTE", bad)
+        with pytest.raises(config.ConfigError, match="COPVN_API_REPORTS_PER_MINUTE"):
+            config.env_levels("COPVN_API_REPORTS_PER_MINUTE", {"low": 10, "normal": 60, "high": 600})

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.responses import Status
 from ninja.security import HttpBearer
@@ -12,8 +15,10 @@ from copvn.audit.services import client_address
 
 from . import keys
 from .models import Channel, Report
-from .services import ReportInput, ReportInvalid, submit
+from .services import Limit, RateLimited, ReportInput, ReportInvalid, submit
 from .views import PUBLIC_STATUS
+
+MINUTE = 60
 
 
 class ApiKeyAuth(HttpBearer):
@@ -77,28 +82,52 @@ def _submit(request, body: ReportIn) -> tuple[Report, bool]:
                        platform_hint=body.platform, external_ref=body.external_ref, client_key=body.client_key,
                        reporter_name=body.reporter_name, reporter_phone=body.reporter_phone,
                        reporter_email=body.reporter_email, referring_org_id=request.auth.organisation_id)
-    return submit(data, request=request, api_key=request.auth, address=client_address(request))
+    return submit(data, request=request, api_key=request.auth, address=client_address(request),
+                  limit=_limit(request.auth))
 
 
-@api.post("/reports", response={201: ReportOut, 200: ReportOut, 422: Problem}, summary="Submit one report")
-def create_report(request, body: ReportIn):
-    """Persisted before the answer: 201 when created, 200 when `client_key` was seen before (same report)."""
+def _limit(key) -> Limit:
+    """Reports per minute by the key's trust level (COPVN_API_REPORTS_PER_MINUTE)."""
+    return Limit(f"api-key:{key.pk}", settings.API_REPORTS_PER_MINUTE[key.trust], MINUTE)
+
+
+def _too_many(key) -> str:
+    return _("Khóa này đã gửi %(n)s phản ánh trong một phút (mức tin cậy “%(trust)s”); thử lại sau.") % {
+        "n": settings.API_REPORTS_PER_MINUTE[key.trust], "trust": key.trust}
+
+
+@api.post("/reports", response={201: ReportOut, 200: ReportOut, 422: Problem, 429: Problem},
+          summary="Submit one report")
+def create_report(request, body: ReportIn, response: HttpResponse):
+    """Persisted before the answer: 201 when created, 200 when `client_key` was seen before (same report).
+    429 with `Retry-After` past the key's limit of reports per minute."""
     try:
         report, created = _submit(request, body)
     except ReportInvalid as error:
         return Status(422, {"detail": error.errors})
+    except RateLimited:
+        response["Retry-After"] = str(MINUTE)
+        return Status(429, {"detail": _too_many(request.auth)})
     return Status(201 if created else 200, _out(report, created))
 
 
-@api.post("/reports/batch", response={200: BatchOut}, summary="Submit up to 500 reports")
-def create_batch(request, body: BatchIn):
-    """Each report is taken or refused on its own; one bad item does not stop the others."""
+@api.post("/reports/batch", response={200: BatchOut, 429: Problem}, summary="Submit up to 500 reports")
+def create_batch(request, body: BatchIn, response: HttpResponse):
+    """Each report is taken or refused on its own; one bad item does not stop the others. Past the key's
+    limit the remaining items are refused with the `rate` error (429 when none was taken)."""
     results = []
     for index, item in enumerate(body.reports):
         try:
             report, created = _submit(request, item)
         except ReportInvalid as error:
             results.append({"index": index, "errors": error.errors})
+        except RateLimited:
+            response["Retry-After"] = str(MINUTE)
+            refused = {"rate": [_too_many(request.auth)]}
+            results += [{"index": i, "errors": refused} for i in range(index, len(body.reports))]
+            if index == 0:
+                return Status(429, {"detail": _too_many(request.auth)})
+            break
         else:
             results.append({"index": index, "report": _out(report, created)})
     return {"results": results}
