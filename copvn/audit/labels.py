@@ -29,6 +29,7 @@ ACTIONS = {
     "evidence.export": _("Tải chứng cứ"),
     "media.reveal": _("Hiện ảnh gốc"),
     "media.view_blurred": _("Xem ảnh đã làm mờ"),
+    "media.purge": _("Hủy ảnh đã lưu, chỉ giữ mã băm"),
     "orgs.create": _("Thêm cơ quan, tổ chức"),
     "orgs.load": _("Nạp danh sách cơ quan, tổ chức từ tệp"),
     "orgs.update": _("Sửa cơ quan, tổ chức"),

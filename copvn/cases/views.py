@@ -20,6 +20,7 @@ from copvn.taxonomy.models import Category
 
 from . import shield
 from .models import Artefact, Case, State
+from .services import never_displayed
 
 MAX_AGE_DAYS = 36_500
 
@@ -76,21 +77,16 @@ def case_detail(request, reference):
     context = {
         "case": case, "reports": reports, "trail": trail,
         "urls": case.urls.select_related("provider").prefetch_related("captures__artefacts"),
-        "hide_media": _never_displayed(case),
+        "hide_media": never_displayed(case),
         "can_reveal": user_can(request.user, "media.reveal"),
         "reason_required": settings.REVEAL_REASON_REQUIRED,
     }
     return render(request, "cases/case_detail.html", context)
 
 
-def _never_displayed(case) -> bool:
-    """Media of a case in a never-displayed category (CSAM) is served to no one, in no form."""
-    return case.categories.filter(never_display=True).exists()
-
-
 def _upload(case, upload_id) -> Upload:
-    upload = get_object_or_404(Upload, pk=upload_id, report__case=case)
-    if _never_displayed(case):
+    upload = get_object_or_404(Upload, pk=upload_id, report__case=case, bytes_kept=True)
+    if never_displayed(case) or not QUARANTINE.exists(upload.sha256):
         raise Http404
     return upload
 
@@ -127,7 +123,7 @@ def artefact(request, reference, artefact_id):
     case = _case(reference)
     item = get_object_or_404(Artefact, pk=artefact_id, capture__case_url__case=case, kind__in=[
         Artefact.Kind.HTML, Artefact.Kind.TEXT, Artefact.Kind.HEADERS, Artefact.Kind.SCREENSHOT])
-    if item.kind == Artefact.Kind.SCREENSHOT and _never_displayed(case):
+    if item.kind == Artefact.Kind.SCREENSHOT and never_displayed(case):
         raise Http404
     with transaction.atomic():
         record("evidence.export", request=request, obj=item, data={"case": case.reference, "sha256": item.sha256})

@@ -50,6 +50,23 @@ class BlobStore:
     def read(self, sha256: str) -> bytes:
         return self.path(sha256).read_bytes()
 
+    def exists(self, sha256: str) -> bool:
+        return self.path(sha256).exists()
+
+    def delete(self, sha256: str) -> bool:
+        """Remove the file (overwritten first, then unlinked); True if there was one."""
+        target = self.path(sha256)
+        try:
+            size = target.stat().st_size
+        except FileNotFoundError:
+            return False
+        with open(target, "r+b") as handle:
+            handle.write(b"\0" * size)
+            handle.flush()
+            os.fsync(handle.fileno())
+        target.unlink()
+        return True
+
 
 QUARANTINE = BlobStore("quarantine")
 EVIDENCE = BlobStore("evidence")

@@ -100,7 +100,9 @@ class ReportURL(models.Model):
 
 
 class Upload(models.Model):
-    """A reporter's screenshot, kept in quarantine (outside the web root, named by its hash)."""
+    """A reporter's screenshot, kept in quarantine (outside the web root, named by its hash) — except in a case
+    of child sexual abuse material, where only the hashes are kept and the bytes are never written (or are
+    purged when the case becomes one): `bytes_kept` says which."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="uploads")
     sha256 = models.CharField(max_length=64, db_index=True)
@@ -111,6 +113,8 @@ class Upload(models.Model):
     height = models.PositiveIntegerField()
     original_name = models.CharField(max_length=255, blank=True)
     received_at = models.DateTimeField(default=timezone.now)
+    pdq = models.CharField(max_length=64, blank=True)  # computed in memory at intake, kept even without bytes
+    bytes_kept = models.BooleanField(default=True)
 
     def __str__(self):
         # By content hash, not the reporter's file name: a name can identify a child, and the audit log,

@@ -15,6 +15,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from copvn.detect.media import MediaError, hash_image
+
 ALLOWED_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
 MAX_PIXELS = 40_000_000
 
@@ -31,6 +33,7 @@ class ImageInfo:
     sha256: str
     md5: str
     size: int
+    pdq: str = ""
 
 
 def inspect(data: bytes) -> ImageInfo:
@@ -58,4 +61,12 @@ def inspect(data: bytes) -> ImageInfo:
     except (OSError, SyntaxError, ValueError):
         raise UploadRejected(_("Ảnh bị hỏng hoặc không đầy đủ.")) from None
     return ImageInfo(ALLOWED_FORMATS[fmt], width, height, hashlib.sha256(data).hexdigest(),
-                     hashlib.md5(data, usedforsecurity=False).hexdigest(), len(data))
+                     hashlib.md5(data, usedforsecurity=False).hexdigest(), len(data), _pdq(data))
+
+
+def _pdq(data: bytes) -> str:
+    """The PDQ hash, for matching against hash lists even when the bytes are never kept ("" if undecodable)."""
+    try:
+        return hash_image(data).pdq
+    except MediaError:
+        return ""

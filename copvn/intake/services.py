@@ -157,8 +157,6 @@ def submit(data: ReportInput, *, request=None, actor=None, api_key=None, address
     if existing is not None:
         return existing, False
     checked = check(data)
-    for content, _name, _info in checked.images:
-        QUARANTINE.store(content)
     try:
         with serialised_transaction():
             lock_names(f"client-key:{getattr(api_key, 'pk', '')}:{data.client_key}" if data.client_key else "")
@@ -229,16 +227,29 @@ def _persist(data, checked: Checked, actor, api_key, address) -> tuple[Report, l
             new_urls.append(known[digest].pk)
         links.append(ReportURL(report=report, raw=raw, case_url=known[digest]))
     ReportURL.objects.bulk_create(links)
-    for _content, name, info in checked.images:
-        Upload.objects.create(report=report, sha256=info.sha256, md5=info.md5, size=info.size,
-                              content_type=info.content_type, width=info.width, height=info.height,
-                              original_name=name[:255])
     if checked.categories:
         report.categories.set(checked.categories)
         case.categories.add(*checked.categories)
+    _keep_uploads(report, case, checked.images)
     if data.child_in_danger or any(c.urgent for c in checked.categories):
         case.make_urgent(settings.URGENT_HOURS, now)
     return report, new_urls
+
+
+def _keep_uploads(report: Report, case: Case, images) -> None:
+    """Hashes always (SHA-256, MD5, PDQ, computed in memory); the bytes only outside a case of child sexual
+    abuse material. A case that is one after this report has any earlier bytes purged."""
+    from copvn.cases.services import never_displayed, purge_media
+
+    csam = never_displayed(case)
+    for content, name, info in images:
+        if not csam:
+            QUARANTINE.store(content)
+        Upload.objects.create(report=report, sha256=info.sha256, md5=info.md5, pdq=info.pdq, size=info.size,
+                              content_type=info.content_type, width=info.width, height=info.height,
+                              original_name=name[:255], bytes_kept=not csam)
+    if csam:
+        purge_media(case, reason="case in a never-displayed category (CSAM)")
 
 
 def _digest(canonical_url: str) -> str:
