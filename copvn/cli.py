@@ -93,11 +93,18 @@ def serve(host, port, threads, worker, demo):
 
     if demo and not User.objects.exists():
         print_demo_users()
-    created = ensure_first_admin()
-    if created:
-        username, password = created
-        click.echo(f"First administrator created: username {username!r}, password {password!r}", err=True)
-        click.echo("You will set up the second factor (an authenticator app) at first sign-in.", err=True)
+    from django.conf import settings
+
+    if settings.PRODUCTION:  # a server's output ends up in its logs: never print a password there
+        if not User.objects.filter(role="admin").exists():
+            click.echo("No administrator yet: create one on this machine with `copvn createadmin USERNAME`.", err=True)
+    else:
+        created = ensure_first_admin()
+        if created:
+            username, password = created
+            click.echo(f"First administrator created: username {username!r}, password {password!r}", err=True)
+            click.echo("You will choose your own password and set up the second factor (an authenticator app) at "
+                       "first sign-in.", err=True)
     server.run(host, port, threads, with_worker=worker)
 
 
@@ -113,6 +120,29 @@ def worker(queues, interval, batch, max_tasks):
     from copvn.jobs.worker import run
 
     run(queues=queues, interval=interval, batch=batch, max_tasks=max_tasks)
+
+
+@main.command()
+@click.argument("username")
+@click.option("--family", default="", help="Family and middle names (họ và tên đệm).")
+@click.option("--given", default="", help="Given name (tên).")
+def createadmin(username, family, given):
+    """Create an administrator, asking for the password at the terminal (never printed or logged)."""
+    setup_django()
+    check_database()
+    from django.core.exceptions import ValidationError
+
+    from copvn.accounts.bootstrap import create_admin
+    from copvn.accounts.models import User
+
+    if User.objects.filter(username=username).exists():
+        raise click.ClickException(f"a user named {username!r} exists already")
+    password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = create_admin(username, password, family, given)
+    except ValidationError as exc:
+        raise click.ClickException(" ".join(exc.messages)) from None
+    click.echo(json.dumps({"created": user.username, "role": "admin"}))
 
 
 @main.command("migrate")

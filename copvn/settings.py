@@ -130,7 +130,13 @@ if BEHIND_PROXY:
     USE_X_FORWARDED_HOST = True
 
 # Sign-in throttling: failures allowed per account and per address within the window.
+# Wrong passwords for one account from one address, and for one account from anywhere (a slower backstop,
+# counted over COPVN_LOGIN_BACKSTOP_SECONDS), so that nobody can lock staff out from a single address.
 LOGIN_FAILURES_PER_ACCOUNT = config.env_int("COPVN_LOGIN_FAILURES_PER_ACCOUNT", 5, minimum=1)
+LOGIN_FAILURES_PER_ACCOUNT_ANYWHERE = config.env_int("COPVN_LOGIN_FAILURES_PER_ACCOUNT_ANYWHERE", 50, minimum=1)
+LOGIN_BACKSTOP_SECONDS = config.env_int("COPVN_LOGIN_BACKSTOP_SECONDS", 3600, minimum=1)
+# Wrong second-factor codes in a row (any sign-in, any address) before the account is locked for an admin to lift.
+SECOND_FACTOR_MAX_FAILURES = config.env_int("COPVN_SECOND_FACTOR_MAX_FAILURES", 10, minimum=1)
 LOGIN_FAILURES_PER_ADDRESS = config.env_int("COPVN_LOGIN_FAILURES_PER_ADDRESS", 20, minimum=1)
 LOGIN_WINDOW_SECONDS = config.env_int("COPVN_LOGIN_WINDOW_SECONDS", 900, minimum=1)
 
@@ -157,6 +163,20 @@ CAPTURE_MAX_BYTES = config.env_int("COPVN_CAPTURE_MAX_BYTES", 10 * 1024 * 1024, 
 CAPTURE_TIMEOUT_SECONDS = config.env_int("COPVN_CAPTURE_TIMEOUT_SECONDS", 20, minimum=1)
 CAPTURE_SCREENSHOTS = config.env_bool("COPVN_CAPTURE_SCREENSHOTS", True)
 FETCH_ALLOW_NETWORKS = config.env_list("COPVN_FETCH_ALLOW_NETWORKS", [])
+
+# Outgoing mail goes through the outbox (copvn/core/outbox.py) to this SMTP server; none: messages are held.
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = config.env_str("COPVN_SMTP_HOST")
+EMAIL_PORT = config.env_int("COPVN_SMTP_PORT", 587, minimum=1)
+EMAIL_HOST_USER = config.env_str("COPVN_SMTP_USER")
+EMAIL_HOST_PASSWORD = config.env_str("COPVN_SMTP_PASSWORD")
+EMAIL_USE_TLS = config.env_bool("COPVN_SMTP_STARTTLS", EMAIL_PORT == 587)
+EMAIL_USE_SSL = config.env_bool("COPVN_SMTP_SSL", EMAIL_PORT == 465)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise config.ConfigError("COPVN_SMTP_STARTTLS and COPVN_SMTP_SSL cannot both be on")
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = config.env_str("COPVN_MAIL_FROM", "copvn@localhost")
+OUTBOX_MAX_ATTEMPTS = config.env_int("COPVN_OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
 
 LOGGING = {
     "version": 1,

@@ -28,6 +28,7 @@ MATRIX = {
     "accounts:second_factor": ("get", PUBLIC),
     "accounts:enrol": ("get", PUBLIC),
     "accounts:logout": ("post", PUBLIC),
+    "accounts:password": ("get", ALL),
     "home": ("get", ALL),
     "orgs:list": ("get", ALL),
     "orgs:detail": ("get", ALL),

@@ -236,3 +236,17 @@ def _answers(url):
         return urllib.request.urlopen(url, timeout=2).status == 200  # noqa: S310 (a loopback http URL)
     except OSError:
         return False
+
+
+def test_in_production_serve_prints_no_password_and_points_to_createadmin(tmp_path):
+    port = free_port()
+    with own_database(tmp_path) as env:
+        env.update(COPVN_PRODUCTION="1", COPVN_SECRET_KEY="k" * 50, COPVN_ALLOWED_HOSTS="127.0.0.1")
+        serve = _serve_without_worker(env, port)
+        try:
+            wait_for(lambda: _answers(f"http://127.0.0.1:{port}/login/"), timeout=90, what="copvn serve")
+        finally:
+            serve.send_signal(signal.SIGINT)
+            _out, err = serve.communicate(timeout=60)
+        assert "copvn createadmin" in err and "password" not in err.lower()
+        assert python("from copvn.accounts.models import User; print(User.objects.count())", env) == "0"

@@ -18,6 +18,12 @@ class User(AbstractUser):
     totp_secret = models.CharField(max_length=64, blank=True)
     totp_confirmed_at = models.DateTimeField(null=True, blank=True)
     totp_last_step = models.BigIntegerField(default=0)
+    # Wrong second-factor codes in a row, across sign-ins and addresses; at the limit the account is locked
+    # until an administrator lifts it (services.note_code_failure, services.unlock).
+    second_factor_failures = models.PositiveIntegerField(default=0)
+    locked_at = models.DateTimeField(null=True, blank=True)
+    # Set when an administrator chose the password (creation, reset): the user must choose their own.
+    must_change_password = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("người dùng")

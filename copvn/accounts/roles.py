@@ -45,6 +45,7 @@ CASE_ROLES = frozenset(
 # capability -> roles that hold it. Anything not listed here is denied.
 CAPABILITIES: dict[str, frozenset[str]] = {
     "home": STAFF_ROLES,
+    "account.own": STAFF_ROLES,  # one's own password
     "orgs.view": STAFF_ROLES,
     "orgs.manage": frozenset({"admin"}),
     "users.manage": frozenset({"admin"}),

@@ -1,10 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth import authenticate
+from django.contrib.auth.forms import PasswordChangeForm
 from django.db.models import Q, Value
 from django.db.models.functions import Concat
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from copvn.core.access import public, requires
@@ -17,6 +19,10 @@ from .models import User
 from .roles import ROLES
 
 ENROL_SESSION_KEY = "copvn_enrol_secret"
+
+
+LOCKED = gettext_lazy("Tài khoản đang bị tạm khóa vì mã xác thực bị nhập sai nhiều lần. Hãy liên hệ quản trị hệ "
+                      "thống để mở khóa.")
 
 
 def _next_url(request) -> str:
@@ -41,6 +47,8 @@ def login_view(request):
         if user is None or not user.role:
             services.note_failure(request, username, "password")
             form.add_error(None, _("Tên đăng nhập hoặc mật khẩu không đúng."))
+        elif user.locked_at:
+            form.add_error(None, LOCKED)
         else:
             services.sign_in(request, user)
             return redirect(_next_url(request))
@@ -62,7 +70,10 @@ def second_factor_view(request):
         if second_factor.confirm(user, form.cleaned_data["code"]):
             services.pass_second_factor(request, user)
             return redirect(_next_url(request))
-        services.note_failure(request, user.username, "second_factor")
+        if services.note_code_failure(request, user, "second_factor"):
+            services.sign_out(request)
+            messages.error(request, LOCKED)
+            return redirect("accounts:login")
         form.add_error("code", _("Mã không đúng hoặc đã được dùng. Hãy nhập mã mới trên ứng dụng xác thực."))
     return render(request, "accounts/second_factor.html", {"form": form, "next": _next_url(request)})
 
@@ -147,6 +158,22 @@ def user_reset(request, pk):
     if request.POST.get("what") == "password":
         password = services.reset_password(request, target, reason)
         return render(request, "accounts/password_once.html", {"target": target, "password": password})
+    if request.POST.get("what") == "unlock":
+        services.unlock(request, target, reason)
+        messages.success(request, _("Đã mở khóa tài khoản."))
+        return redirect("accounts:user_edit", pk=pk)
     services.reset_second_factor(request, target, reason)
     messages.success(request, _("Đã hủy xác thực hai lớp; người dùng sẽ đăng ký lại ở lần đăng nhập tới."))
     return redirect("accounts:user_edit", pk=pk)
+
+
+@requires("account.own")
+@require_http_methods(["GET", "POST"])
+def password_change(request):
+    """Every user changes their own password; one an administrator chose must be changed first."""
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.change_password(request, request.user, form.cleaned_data["new_password1"])
+        messages.success(request, _("Đã đổi mật khẩu."))
+        return redirect("/")
+    return render(request, "accounts/password_change.html", {"form": form})

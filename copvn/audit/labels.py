@@ -21,6 +21,8 @@ ACTIONS = {
     "auth.login_failed": _("Đăng nhập không thành công"),
     "auth.logout": _("Đăng xuất"),
     "auth.second_factor": _("Qua bước xác thực hai lớp"),
+    "auth.locked": _("Khóa tài khoản do nhập sai mã xác thực"),
+    "auth.password_changed": _("Đổi mật khẩu"),
     "auth.second_factor_enrolled": _("Bật xác thực hai lớp"),
     "capture.done": _("Thu thập nội dung thành công"),
     "capture.failed": _("Thu thập nội dung bị lỗi"),
@@ -39,6 +41,7 @@ ACTIONS = {
     "taxonomy.update": _("Sửa danh mục"),
     "users.create": _("Thêm người dùng"),
     "users.reset_password": _("Cấp lại mật khẩu"),
+    "users.unlock": _("Mở khóa tài khoản"),
     "users.reset_second_factor": _("Hủy xác thực hai lớp"),
     "users.update": _("Sửa người dùng"),
 }
