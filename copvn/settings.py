@@ -42,6 +42,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "copvn.core.headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "copvn.core.language.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -123,6 +124,9 @@ LANGUAGE_COOKIE_SECURE = SECURE_COOKIES
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# HTTPS only, remembered by browsers (sent on HTTPS responses; behind a proxy with COPVN_BEHIND_PROXY).
+SECURE_HSTS_SECONDS = config.env_int("COPVN_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = False
 # Behind a reverse proxy: trust its X-Forwarded-Proto/-Host/-For (see docs/operations.md).
 BEHIND_PROXY = config.env_bool("COPVN_BEHIND_PROXY", False)
 if BEHIND_PROXY:
