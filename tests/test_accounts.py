@@ -45,7 +45,7 @@ def test_a_wrong_code_is_refused_and_counted(client, make_user):
     sign_in_password(client, analyst.username)
     response = client.post("/login/second-factor/", {"code": "000000" if totp_now(analyst) != "000000" else "111111"})
     assert response.status_code == 200
-    assert AuditEvent.objects.filter(action="auth.login_failed", reason="second_factor").count() == 1
+    assert AuditEvent.objects.filter(action="auth.login_failed", data__step="second_factor").count() == 1
 
 
 def test_a_new_user_enrols_with_a_code_from_the_shown_secret(client, make_user):

@@ -39,7 +39,7 @@ def is_throttled(request, username: str) -> bool:
 def note_failure(request, username: str, step: str) -> None:
     for key, _limit, _window in throttle_keys(request, username):
         ratelimit.hit(key)
-    record("auth.login_failed", request=request, reason=step, data={"username": username[:150]})
+    record("auth.login_failed", request=request, data={"username": username[:150], "step": step})
 
 
 @transaction.atomic

@@ -23,9 +23,9 @@ class LanguageMiddleware:
 
     def __call__(self, request):
         language = chosen_language(request)
-        translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        with translation.override(language):  # and back afterwards: a thread serves many users
+            response = self.get_response(request)
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
