@@ -61,19 +61,31 @@ def make_user(db, make_org):
     return make
 
 
-@pytest.fixture
-def signed_in(client):
-    """A client signed in as `user` with the second factor passed, as after a real sign-in."""
+def sign_in_client(client, user):
+    """Give `client` a session as after a real sign-in, second factor passed; leave it signed out for None."""
     from copvn.accounts.second_factor import SESSION_KEY
 
-    def sign_in(user):
+    if user is not None:
         client.force_login(user)
         session = client.session
         session[SESSION_KEY] = True
         session.save()
-        return client
+    return client
 
-    return sign_in
+
+@pytest.fixture
+def signed_in(client):
+    """A client signed in as `user` with the second factor passed, as after a real sign-in."""
+    return lambda user: sign_in_client(client, user)
+
+
+def views_for(role):
+    """The GET views of the permission matrix that `role` may open (None: a visitor signed out)."""
+    from .test_permissions import MATRIX, PUBLIC
+
+    for name, (method, allowed) in sorted(MATRIX.items()):
+        if method == "get" and (allowed == PUBLIC or (isinstance(allowed, set) and role in allowed)):
+            yield name
 
 
 def totp_now(user, offset_steps=0):

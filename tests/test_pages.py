@@ -17,8 +17,9 @@ from lxml import html as lxml_html
 
 from copvn.accounts.roles import ROLES
 
+from .conftest import sign_in_client, views_for
 from .test_browser import ARGS, CHROMIUM
-from .test_permissions import MATRIX, PUBLIC, url_for
+from .test_permissions import MATRIX, url_for
 
 pytestmark = pytest.mark.browser
 
@@ -49,29 +50,13 @@ def who(role) -> str:
     return role or "signed out"
 
 
-def view_names(role):
-    """The GET views the role may open (None: a visitor signed out)."""
-    for name, (method, allowed) in sorted(MATRIX.items()):
-        if method == "get" and (allowed == PUBLIC or (isinstance(allowed, set) and role in allowed)):
-            yield name
-
-
 def signed_in_client(user) -> Client:
-    """A client with a session as after a real sign-in, second factor passed (as `signed_in` in conftest)."""
-    from copvn.accounts.second_factor import SESSION_KEY
-
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-        session = client.session
-        session[SESSION_KEY] = True
-        session.save()
-    return client
+    return sign_in_client(Client(), user)
 
 
 def html_pages(role, user, make_org, case, client):
     """(view name, URL) of the role's pages that answer HTML, judged by the content type the server sends."""
-    for name in view_names(role):
+    for name in views_for(role):
         url = url_for(name, user, make_org, case)
         if client.get(url).get("Content-Type", "").startswith("text/html"):
             yield name, url
@@ -217,7 +202,7 @@ def test_every_image_has_alt_text_and_every_form_field_a_label(role, make_user, 
     user = make_user(role) if role else None
     client = signed_in_client(user)
     problems, seen = [], 0
-    for name in view_names(role):
+    for name in views_for(role):
         url = url_for(name, user, make_org, case)
         response = client.get(url, follow=True)
         if not response.get("Content-Type", "").startswith("text/html"):

@@ -19,7 +19,8 @@ from lxml import html as lxml_html
 
 from copvn.accounts.roles import ROLES
 
-from .test_permissions import MATRIX, PUBLIC, url_for
+from .conftest import sign_in_client, views_for
+from .test_permissions import MATRIX, url_for
 
 CATALOGUE = Path(__file__).resolve().parent.parent / "copvn" / "locale" / "en" / "LC_MESSAGES" / "django.po"
 ASKS_FOR_ENGLISH = "en-US,en;q=0.9"
@@ -114,24 +115,8 @@ def page_language(document) -> str:
     return document.get("lang", "")
 
 
-def view_names(role):
-    """The GET views the role may open (None: a visitor signed out)."""
-    for name, (method, allowed) in sorted(MATRIX.items()):
-        if method == "get" and (allowed == PUBLIC or (isinstance(allowed, set) and role in allowed)):
-            yield name
-
-
 def signed_in_client(user, **headers) -> Client:
-    """A client with a session as after a real sign-in, second factor passed; signed out for `None`."""
-    from copvn.accounts.second_factor import SESSION_KEY
-
-    client = Client(headers=headers)
-    if user is not None:
-        client.force_login(user)
-        session = client.session
-        session[SESSION_KEY] = True
-        session.save()
-    return client
+    return sign_in_client(Client(headers=headers), user)
 
 
 def closed_port() -> int:
@@ -176,7 +161,7 @@ def content(make_user, make_case, settings, monkeypatch):
 
 def pages(role, user, make_org, content):
     """(what, URL) for every GET page of the role, and pages with content where the role may open them."""
-    found = [(name, url_for(name, user, make_org, content["case"])) for name in view_names(role)]
+    found = [(name, url_for(name, user, make_org, content["case"])) for name in views_for(role)]
     if role in MATRIX["cases:detail"][1]:
         found.append(("cases:detail, lần thu thập lỗi", reverse("cases:detail", args=[content["failed"].reference])))
         found.append(("cases:list, mọi giai đoạn", reverse("cases:list") + "?state=all"))
