@@ -245,6 +245,99 @@ def print_demo_users(force: bool = False, err: bool = True) -> None:
         click.echo(json.dumps(row, ensure_ascii=False), err=err)
 
 
+@main.group()
+def token():
+    """Personal staff tokens for the staff API (docs/api.md): shown once, stored hashed."""
+
+
+def _token_row(item) -> dict:
+    return {"prefix": item.prefix, "user": item.user.username, "role": item.user.role, "name": item.name,
+            "created_at": item.created_at.isoformat(),
+            "last_used_at": item.last_used_at.isoformat() if item.last_used_at else None,
+            "revoked_at": item.revoked_at.isoformat() if item.revoked_at else None}
+
+
+@token.command("create")
+@click.argument("username")
+@click.option("--name", "label", required=True, help="What the token is for (a script, a machine).")
+def token_create(username, label):
+    """Issue a token for USERNAME and print it once (JSON); it acts with that user's role and clearances.
+
+    Refused for a user who is inactive, locked, or has not set up the second factor.
+    """
+    setup_django()
+    check_database()
+    from copvn.accounts import tokens
+    from copvn.accounts.models import User
+
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise click.ClickException(f"no user named {username!r}")
+    try:
+        item, secret = tokens.create(user, label)
+    except tokens.TokenRefused as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo("The token is shown only this once: keep it where the program reads it.", err=True)
+    click.echo(json.dumps({"token": secret, "prefix": item.prefix, "user": user.username}))
+
+
+@token.command("revoke")
+@click.argument("prefix")
+def token_revoke(prefix):
+    """Revoke the token that starts with PREFIX (as `copvn token list` shows it); effective at once."""
+    setup_django()
+    check_database()
+    from copvn.accounts import tokens
+
+    try:
+        item = tokens.revoke(prefix)
+    except tokens.TokenRefused as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(json.dumps(_token_row(item)))
+
+
+@token.command("list")
+@click.argument("username", required=False, default="")
+def token_list(username):
+    """Tokens (all, or USERNAME's) as JSON lines, without secrets."""
+    setup_django()
+    check_database()
+    from copvn.accounts import tokens
+
+    for item in tokens.listed(username):
+        click.echo(json.dumps(_token_row(item)))
+
+
+@main.group()
+def apikey():
+    """Partner API keys (docs/api.md)."""
+
+
+@apikey.command("issue")
+@click.argument("org_code")
+@click.option("--name", "label", required=True, help="What the key is for (the partner's system).")
+@click.option("--trust", type=click.Choice(["low", "normal", "high"]), default="normal", show_default=True,
+              help="Trust level: sets the key's reports per minute; high is a trusted flagger.")
+def apikey_issue(org_code, label, trust):
+    """Issue a key for the organisation with registry code ORG_CODE and print it once (JSON)."""
+    setup_django()
+    check_database()
+    from copvn.intake import keys
+    from copvn.orgs.models import Organisation
+
+    organisation = Organisation.objects.filter(code=org_code).first()
+    if organisation is None:
+        raise click.ClickException(f"no organisation with code {org_code!r} in the registry (see /orgs/)")
+    if not Organisation.objects.current().filter(pk=organisation.pk).exists():
+        successor = f"; its successor is {organisation.successor.code!r}" if organisation.successor else ""
+        raise click.ClickException(f"organisation {org_code!r} is not in effect today{successor}")
+    if not label.strip():
+        raise click.ClickException("a key needs a name")
+    key, secret = keys.issue(organisation, label.strip()[:100], trust)
+    click.echo("The key is shown only this once: give it to the partner over a safe channel.", err=True)
+    click.echo(json.dumps({"key": secret, "prefix": key.prefix, "organisation": organisation.code, "trust": trust}))
+
+
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def manage(args):

@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "copvn.jobs",
     "copvn.cases",
     "copvn.intake",
+    "copvn.review",
+    "copvn.lists",
 ]
 
 MIDDLEWARE = [
@@ -155,6 +157,12 @@ HEALTH_QUEUE_SECONDS = config.env_int("COPVN_HEALTH_QUEUE_SECONDS", 900, minimum
 MAX_UPLOAD_BYTES = config.env_int("COPVN_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
+# Review: how long a claimed queue item stays leased to its analyst without a renewal (the open page renews
+# it); which categories and actions need a second pair of eyes; the daily soft limit of media per reviewer.
+REVIEW_LEASE_SECONDS = config.env_int("COPVN_REVIEW_LEASE_SECONDS", 600, minimum=30)
+FOUR_EYES_CATEGORIES = config.env_list("COPVN_FOUR_EYES_CATEGORIES", ["CSAM", "GROOM"])
+FOUR_EYES_ACTIONS = config.env_list("COPVN_FOUR_EYES_ACTIONS", ["takedown", "both"])
+EXPOSURE_DAILY_LIMIT = config.env_int("COPVN_EXPOSURE_DAILY_LIMIT", 40, minimum=1)
 # Reviewer protection: revealing an original image can require a written reason (kept in the audit log).
 REVEAL_REASON_REQUIRED = config.env_bool("COPVN_REVEAL_REASON_REQUIRED", False)
 URGENT_HOURS = config.env_int("COPVN_URGENT_HOURS", 12, minimum=1)

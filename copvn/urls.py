@@ -16,6 +16,8 @@ urlpatterns = [
     path("audit/", include("copvn.audit.urls")),
     path("cases/", include("copvn.cases.urls")),
     path("apikeys/", include("copvn.intake.key_urls")),
+    path("lists/", include("copvn.lists.urls")),
+    path("review/", include("copvn.review.urls")),
     path("api/v1/", api.urls),
 ]
 mark_public(urlpatterns[-1].url_patterns)

@@ -95,6 +95,13 @@ def totp_now(user, offset_steps=0):
 
 
 @pytest.fixture(autouse=True)
+def own_data_directory(settings, tmp_path):
+    """Files a test writes (quarantine, evidence, list indexes) go to its own folder, never the checkout's."""
+    settings.DATA_DIR = tmp_path / "data"
+    settings.DATA_DIR.mkdir()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Tests check behaviour, not the cost of PBKDF2: a fast hasher keeps the suite quick."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -130,13 +137,14 @@ def _restore_audit_triggers(request, django_db_blocker):
 @pytest.fixture
 def flushable_audit(transactional_db):
     """A transactional test ends by emptying every table, which the audit triggers refuse: lift them for that.
-    Emptying also removes the taxonomy that a migration seeds, so it is seeded again first."""
+    Emptying also removes the taxonomy and the review queues that migrations seed, so they are seeded again first."""
     import importlib
 
     from django.apps import apps
 
     global _audit_triggers_off
     importlib.import_module("copvn.taxonomy.migrations.0002_seed_categories").seed(apps, None)
+    importlib.import_module("copvn.review.migrations.0002_seed_queues").seed(apps, None)
     yield
     _set_audit_triggers(False)
     _audit_triggers_off = True

@@ -98,3 +98,16 @@ def test_filling_a_database_with_users_needs_force(demo):
 def test_the_same_chat_draws_the_same_image():
     chat = STORIES[-1].chat
     assert screenshot(chat) == screenshot(chat)
+
+
+def test_the_demo_fills_the_review_queue_and_leaves_a_decision_to_approve(db, settings, tmp_path):
+    from copvn.accounts.demo import fill
+    from copvn.review.models import Decision, QueueItem
+    from copvn.review.services import pending_approvals
+
+    settings.DATA_DIR = tmp_path
+    fill()
+    assert QueueItem.objects.exclude(state="done").count() >= 15
+    assert Decision.objects.count() == 3 and pending_approvals().count() == 1
+    fill(force=True)
+    assert Decision.objects.count() == 3

@@ -19,6 +19,9 @@ API = "api"  # authenticated by partner API keys, not by staff sessions: see tes
 CASES = {"intake_officer", "analyst", "senior_analyst", "legal_officer", "auditor"}
 ENTER = {"intake_officer", "analyst", "senior_analyst"}
 MEDIA = {"intake_officer", "analyst", "senior_analyst"}
+REVIEW = {"analyst", "senior_analyst"}
+LISTS_VIEW = {"analyst", "senior_analyst", "auditor", "admin"}
+LISTS_MANAGE = {"senior_analyst", "admin"}
 
 # view name -> (HTTP method used to probe, roles allowed or PUBLIC)
 MATRIX = {
@@ -60,7 +63,62 @@ MATRIX = {
     "api:create_batch": ("post", API),
     "api:get_report": ("get", API),
     "api:api-root": ("get", NOTHING),
+    "api:list_cases": ("get", API),
+    "api:get_case": ("get", API),
+    "api:claim_item": ("post", API),
+    "api:renew_item": ("post", API),
+    "api:release_item": ("post", API),
+    "api:create_decision": ("post", API),
+    "api:list_approvals": ("get", API),
+    "api:approve_decision": ("post", API),
+    "api:list_lists": ("get", API),
+    "api:add_values": ("post", API),
+    "api:import_values": ("post", API),
+    "api:export_values": ("get", API),
+    "review:queue": ("get", REVIEW),
+    "review:claim": ("post", REVIEW),
+    "review:item": ("get", REVIEW),
+    "review:renew": ("post", REVIEW),
+    "review:release": ("post", REVIEW),
+    "review:hold": ("post", REVIEW),
+    "review:assign": ("post", {"senior_analyst"}),
+    "review:decide": ("post", REVIEW),
+    "review:approvals": ("get", {"senior_analyst"}),
+    "review:approve": ("post", {"senior_analyst"}),
+    "review:wellness": ("get", REVIEW),
+    "lists:index": ("get", LISTS_VIEW),
+    "lists:detail": ("get", LISTS_VIEW),
+    "lists:export": ("get", LISTS_VIEW),
+    "lists:create": ("get", LISTS_MANAGE),
+    "lists:settings": ("post", LISTS_MANAGE),
+    "lists:import": ("post", LISTS_MANAGE),
+    "lists:add": ("post", LISTS_MANAGE),
+    "lists:remove_entry": ("post", LISTS_MANAGE),
+    "review:metrics": ("get", {"senior_analyst", "auditor", "admin"}),
+    "review:rules": ("get", {"senior_analyst", "admin"}),
+    "review:rule_edit": ("get", {"senior_analyst", "admin"}),
+    "review:decisions_export": ("get", {"senior_analyst", "auditor", "admin"}),
 }
+
+
+def _item(case):
+    from copvn.review.queue import refresh
+
+    return refresh(case).pk
+
+
+def _decision(case):
+    from copvn.accounts.models import User
+    from copvn.review.models import Decision
+
+    user, _created = User.objects.get_or_create(username="nguoi-quyet-dinh", defaults={"role": "analyst"})
+    return Decision.objects.create(case=case, number=1, categories=["GROOM"], harmful=True, action="takedown",
+                                   reason="x", decided_by=user, needs_approval=True).pk
+
+
+REVIEW_ARGS = {"review:rule_edit": lambda case: __import__("copvn.review.models", fromlist=["RoutingRule"])
+               .RoutingRule.objects.first().pk,"review:item": _item, "review:renew": _item, "review:release": _item, "review:hold": _item,
+               "review:assign": _item, "review:decide": lambda case: case.reference, "review:approve": _decision}
 
 
 def all_view_names(resolver=None, prefix=""):
@@ -76,6 +134,8 @@ def all_view_names(resolver=None, prefix=""):
 def url_for(name, user, make_org, case=None):
     from django.urls import reverse
 
+    if name.startswith("review:") and name in REVIEW_ARGS:
+        return reverse(name, args=[REVIEW_ARGS[name](case)])
     if name.startswith("cases:") and name != "cases:list":
         upload = case.reports.first().uploads.first()
         artefact = case.urls.first().captures.first().artefacts.first()
@@ -86,6 +146,12 @@ def url_for(name, user, make_org, case=None):
         from copvn.intake.keys import issue
 
         return reverse(name, args=[issue(make_org(kind="platform"), "k", "normal")[0].pk])
+    if name in {"api:get_case", "api:create_decision"}:
+        return reverse(name, args=[case.reference])
+    if name in {"api:add_values", "api:import_values", "api:export_values"}:
+        return reverse(name, args=["anh-da-xac-nhan-sha256"])
+    if name in {"api:renew_item", "api:release_item", "api:approve_decision"}:
+        return reverse(name, args=[1])
     if name == "api:get_report":
         return reverse(name, args=["PA-22222-22222"])
 
@@ -94,6 +160,14 @@ def url_for(name, user, make_org, case=None):
         return reverse(name, args=[org.pk])
     if name in {"accounts:user_edit", "accounts:user_reset"}:
         return reverse(name, args=[user.pk if user else 1])
+    if name.startswith("lists:") and name not in {"lists:index", "lists:create"}:
+        from copvn.lists import seed, services
+
+        hash_list = services.province_list(seed.CONFIRMED_SHA256)
+        if name == "lists:remove_entry":
+            services.add_entries(hash_list, ["0" * 64])
+            return reverse(name, args=[hash_list.slug, hash_list.entries.get().pk])
+        return reverse(name, args=[hash_list.slug])
     if name == "taxonomy:edit":
         return reverse(name, args=[Category.objects.first().code])
     return reverse(name)

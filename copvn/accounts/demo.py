@@ -14,6 +14,7 @@ from copvn.orgs.models import Organisation
 from copvn.orgs.services import load_file
 
 from .demo_cases import add_cases
+from .demo_review import add_review
 from .models import User
 from .roles import ROLES
 from .second_factor import new_secret, provisioning_uri
@@ -49,6 +50,8 @@ def fill(force: bool = False) -> list[dict]:
     with transaction.atomic():
         rows = [_person(role) for role in ROLES]
         add_cases(User.objects.get(username=PEOPLE["intake_officer"][0]))
+        add_review(User.objects.get(username=PEOPLE["analyst"][0]),
+                   User.objects.get(username=PEOPLE["senior_analyst"][0]))
     return rows
 
 

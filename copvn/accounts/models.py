@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .roles import get_role, role_choices
@@ -52,3 +53,26 @@ class User(AbstractUser):
     @property
     def has_second_factor(self) -> bool:
         return bool(self.totp_secret and self.totp_confirmed_at)
+
+
+class StaffToken(models.Model):
+    """A person's own token for the staff API. Only the SHA-256 of the secret is stored (shown once, at
+    creation); the token acts as its user, with the user's role, organisation and queue clearances."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="staff_tokens")
+    name = models.CharField(_("tên"), max_length=100)
+    prefix = models.CharField(max_length=16, unique=True)  # the first characters, to recognise it in lists
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None

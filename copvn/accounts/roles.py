@@ -57,6 +57,14 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "intake.import": frozenset({"intake_officer", "senior_analyst"}),
     "media.reveal": frozenset({"intake_officer", "analyst", "senior_analyst"}),
     "apikeys.manage": frozenset({"admin"}),
+    # Review (the workbench): the queue, decisions, four-eyes approval, metrics, routing, hash and URL lists.
+    "review.work": frozenset({"analyst", "senior_analyst"}),
+    "review.approve": frozenset({"senior_analyst"}),
+    "review.assign": frozenset({"senior_analyst"}),
+    "review.metrics": frozenset({"senior_analyst", "auditor", "admin"}),
+    "review.rules": frozenset({"senior_analyst", "admin"}),
+    "lists.view": frozenset({"analyst", "senior_analyst", "auditor", "admin"}),
+    "lists.manage": frozenset({"senior_analyst", "admin"}),
 }
 
 

@@ -12,8 +12,21 @@ from collections.abc import Iterable
 from django.utils.translation import gettext_lazy as _
 
 ACTIONS = {
+    "review.claim": _("Nhận vụ việc để xem xét"),
+    "review.skip": _("Trả vụ việc về hàng đợi"),
+    "review.hold": _("Tạm giữ vụ việc"),
+    "review.unhold": _("Bỏ tạm giữ vụ việc"),
+    "review.assign": _("Giao vụ việc"),
+    "review.wellness": _("Đổi thiết lập bảo vệ người xem xét"),
+    "decision.create": _("Ra quyết định"),
+    "decision.approve": _("Phê duyệt quyết định"),
+    "decision.return": _("Trả lại quyết định"),
+    "decision.export": _("Xuất sổ quyết định"),
+    "review.rule": _("Lưu quy tắc phân luồng"),
     "apikey.issue": _("Cấp khóa API"),
     "apikey.revoke": _("Thu hồi khóa API"),
+    "token.create": _("Cấp mã truy cập API cá nhân"),
+    "token.revoke": _("Thu hồi mã truy cập API cá nhân"),
     "audit.chain_broken": _("Phát hiện chuỗi nhật ký bị phá vỡ"),
     "audit.export": _("Xuất nhật ký kiểm toán"),
     "audit.verify": _("Kiểm tra tính toàn vẹn nhật ký"),
@@ -32,9 +45,17 @@ ACTIONS = {
     "media.reveal": _("Hiện ảnh gốc"),
     "media.view_blurred": _("Xem ảnh đã làm mờ"),
     "media.purge": _("Hủy ảnh đã lưu, chỉ giữ mã băm"),
+    "lists.create": _("Tạo danh sách đối chiếu"),
+    "lists.update": _("Sửa thiết lập danh sách đối chiếu"),
+    "lists.import": _("Nhập giá trị vào danh sách đối chiếu từ tệp"),
+    "lists.add": _("Thêm giá trị vào danh sách đối chiếu"),
+    "lists.remove": _("Xóa giá trị khỏi danh sách đối chiếu"),
+    "lists.export": _("Tải danh sách đối chiếu"),
+    "lists.confirm_media": _("Ghi mã băm ảnh đã xác nhận vào danh sách đối chiếu"),
     "orgs.create": _("Thêm cơ quan, tổ chức"),
     "orgs.load": _("Nạp danh sách cơ quan, tổ chức từ tệp"),
     "orgs.update": _("Sửa cơ quan, tổ chức"),
+    "referral.prepare": _("Chuẩn bị hồ sơ chuyển cơ quan công an"),
     "report.import": _("Nhập phản ánh hàng loạt"),
     "report.submit": _("Ghi nhận phản ánh"),
     "taxonomy.create": _("Thêm danh mục"),
@@ -48,6 +69,7 @@ ACTIONS = {
 
 # `app_label.model_name` of every model an entry can be about.
 OBJECT_TYPES = {
+    "review.routingrule": _("Quy tắc phân luồng"),
     "accounts.user": _("Người dùng"),
     "cases.artefact": _("Chứng cứ"),
     "cases.capture": _("Lần thu thập"),
@@ -55,6 +77,7 @@ OBJECT_TYPES = {
     "intake.apikey": _("Khóa API"),
     "intake.report": _("Phản ánh"),
     "intake.upload": _("Ảnh tải lên"),
+    "lists.hashlist": _("Danh sách đối chiếu"),
     "orgs.organisation": _("Cơ quan, tổ chức"),
     "taxonomy.category": _("Danh mục"),
 }

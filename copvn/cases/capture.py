@@ -20,6 +20,7 @@ from copvn.core.blobs import EVIDENCE
 from copvn.detect import fetch as fetcher
 from copvn.detect.page import decode_html, extract_text, media_urls, title_of
 from copvn.orgs.models import Organisation
+from copvn.review.tasks import detect_case_task
 
 from . import screenshot
 from .models import Artefact, Capture, CaseURL
@@ -111,6 +112,7 @@ def _finish(attempt: Capture, status: str, truncated: bool = False, **fields) ->
         record("capture." + status, obj=attempt, object_id=str(attempt.pk),
                data={"case": attempt.case_url.case.reference, "url": attempt.requested_url[:500],
                      "truncated": truncated, "error": attempt.error[:300]})
+        detect_case_task.enqueue(attempt.case_url.case_id)  # committed with the capture, or not at all
     return attempt
 
 

@@ -66,22 +66,35 @@ def _case(reference) -> Case:
 
 @requires("cases.view")
 def case_detail(request, reference):
-    case = _case(reference)
+    return render(request, "cases/case_detail.html", case_context(request, _case(reference)))
+
+
+def case_context(request, case: Case) -> dict:
+    """Everything a case page shows — content, findings with their spans, decisions, the trail; the view is
+    audited. Shared by the case page and the review screen."""
+    from copvn.review import presentation
+    from copvn.review.models import QueueItem
+
     with transaction.atomic():
         record("case.view", request=request, obj=case)
-    reports = case.reports.select_related("referring_org", "entered_by", "api_key__organisation") \
-        .prefetch_related("urls", "uploads", "categories")
+    reports = list(case.reports.select_related("referring_org", "entered_by", "api_key__organisation")
+                   .prefetch_related("urls", "uploads", "categories"))
+    urls = list(case.urls.select_related("provider").prefetch_related("captures__artefacts"))
+    presentation.mark_texts(case, reports, urls)
+    presentation.assessed_media(case, reports)
     report_ids = [str(r.pk) for r in reports]
     trail = AuditEvent.objects.filter(Q(object_type="cases.case", object_id=str(case.pk))
                                       | Q(object_type="intake.report", object_id__in=report_ids)).select_related("actor")[:100]
-    context = {
-        "case": case, "reports": reports, "trail": trail,
-        "urls": case.urls.select_related("provider").prefetch_related("captures__artefacts"),
+    return {
+        "case": case, "reports": reports, "trail": trail, "urls": urls,
+        "findings": case.findings.all(), "decisions": case.decisions.select_related("decided_by", "approval__by"),
+        "earlier": presentation.earlier_decisions(case),
+        "review_item": QueueItem.objects.filter(case=case).exclude(state=QueueItem.State.DONE).first()
+        if user_can(request.user, "review.work") else None,
         "hide_media": never_displayed(case),
         "can_reveal": user_can(request.user, "media.reveal"),
         "reason_required": settings.REVEAL_REASON_REQUIRED,
     }
-    return render(request, "cases/case_detail.html", context)
 
 
 def _upload(case, upload_id) -> Upload:
@@ -98,7 +111,11 @@ def upload_image(request, reference, upload_id):
     upload = _upload(case, upload_id)
     with transaction.atomic():
         record("media.view_blurred", request=request, obj=upload, data={"case": case.reference, "sha256": upload.sha256})
-    return _private_file(shield.shielded(QUARANTINE.read(upload.sha256)), "image/png")
+    from copvn.review.wellness import count_exposure, settings_for
+
+    mine = settings_for(request.user)
+    count_exposure(request.user)
+    return _private_file(shield.shielded(QUARANTINE.read(upload.sha256), mine.blur, mine.greyscale), "image/png")
 
 
 @requires("media.reveal")
@@ -114,6 +131,9 @@ def reveal(request, reference, upload_id):
     with transaction.atomic():
         record("media.reveal", request=request, obj=upload, reason=reason,
                data={"case": case.reference, "sha256": upload.sha256})
+    from copvn.review.wellness import count_exposure
+
+    count_exposure(request.user)
     return _private_file(QUARANTINE.read(upload.sha256), upload.content_type)
 
 

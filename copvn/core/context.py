@@ -6,12 +6,16 @@ from copvn.core.access import user_can
 # (capability, url name, label): the navigation shows only what the user may open.
 NAV = [
     ("home", "home", _("Trang chủ")),
+    ("review.work", "review:queue", _("Hàng đợi xem xét")),
     ("cases.view", "cases:list", _("Vụ việc")),
+    ("review.metrics", "review:metrics", _("Thời gian xử lý")),
+    ("review.rules", "review:rules", _("Quy tắc phân luồng")),
     ("intake.enter", "intake:staff_new", _("Nhập phản ánh")),
     ("intake.import", "intake:import", _("Nhập hàng loạt")),
     ("orgs.view", "orgs:list", _("Cơ quan, tổ chức")),
     ("taxonomy.view", "taxonomy:list", _("Danh mục nội dung có hại")),
     ("users.manage", "accounts:user_list", _("Người dùng")),
+    ("lists.view", "lists:index", _("Danh sách đối chiếu")),
     ("audit.view", "audit:list", _("Nhật ký kiểm toán")),
     ("apikeys.manage", "apikeys:list", _("Khóa API đối tác")),
 ]

@@ -141,3 +141,12 @@ def get_report(request, reference: str):
     if report is None:
         return Status(404, {"detail": "no such report for this organisation"})
     return Status(200, _out(report, False))
+
+
+# The staff API (personal staff tokens, never partner keys): copvn/review/api.py.
+from copvn.review.api import router as staff_router  # noqa: E402
+
+api.add_router("", staff_router)
+from copvn.lists.api import router as lists_router  # noqa: E402
+
+api.add_router("", lists_router)

@@ -175,6 +175,7 @@ def submit(data: ReportInput, *, request=None, actor=None, api_key=None, address
 
 def _store(data, checked, request, actor, api_key, address) -> Report:
     from copvn.cases.tasks import capture_case_url
+    from copvn.review.tasks import detect_case_task
 
     report, new_urls = _persist(data, checked, actor, api_key, address)
     record("report.submit", request=request, actor=actor, obj=report,
@@ -182,6 +183,10 @@ def _store(data, checked, request, actor, api_key, address) -> Report:
     # In the same transaction: the report and its capture tasks are committed together or not at all.
     for pk in new_urls:
         capture_case_url.enqueue(pk)
+    detect_case_task.enqueue(report.case_id)  # after the captures: each capture that finishes enqueues it again
+    from copvn.review import queue
+
+    queue.refresh(report.case)  # in the review queue at once; detection raises its priority later
     return report
 
 
