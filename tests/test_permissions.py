@@ -68,6 +68,8 @@ MATRIX = {
     "api:claim_item": ("post", API),
     "api:renew_item": ("post", API),
     "api:release_item": ("post", API),
+    "api:hold_item": ("post", API),
+    "api:assign_item": ("post", API),
     "api:create_decision": ("post", API),
     "api:list_approvals": ("get", API),
     "api:approve_decision": ("post", API),
@@ -150,7 +152,7 @@ def url_for(name, user, make_org, case=None):
         return reverse(name, args=[case.reference])
     if name in {"api:add_values", "api:import_values", "api:export_values"}:
         return reverse(name, args=["anh-da-xac-nhan-sha256"])
-    if name in {"api:renew_item", "api:release_item", "api:approve_decision"}:
+    if name in {"api:renew_item", "api:release_item", "api:approve_decision", "api:hold_item", "api:assign_item"}:
         return reverse(name, args=[1])
     if name == "api:get_report":
         return reverse(name, args=["PA-22222-22222"])

@@ -282,3 +282,34 @@ def test_editing_a_routing_rule_makes_a_new_version_that_items_record(client, ma
     assert rule.version == 2 and AuditEvent.objects.filter(action="review.rule").exists()
     case = a_case(category_codes=["FRAUD"])
     assert QueueItem.objects.get(case=case).routed_by == "Dụ dỗ, lừa đảo, tống tiền (v2)"
+
+
+def test_a_report_worded_like_an_already_decided_one_shows_that_decision(client, make_user, signed_in):
+    from copvn.review.detection import detect_case
+
+    text = "Tài khoản lạ nhắn tin cho học sinh lớp sáu, hỏi địa chỉ nhà và hẹn gặp sau giờ học ở cổng trường"
+    first = a_case(text)
+    decide(first, make_user("analyst", "a1"), choice(categories=["GROOM"], action="referral", reason="Dụ dỗ"))
+    second = a_case("Chuyển tiếp: " + text.replace("lớp sáu", "lớp 6"), channel="email")
+    detect_case(second.pk)
+    near = Finding.objects.get(case=second, detector="neardup")
+    assert near.evidence["case"] == first.reference and near.score >= 0.6
+    signed_in(make_user("analyst", "a2"))
+    page = client.get(f"/cases/{second.reference}/").content.decode()
+    assert f"trong vụ việc {first.reference}" in page
+
+
+def test_wellness_defaults_come_from_the_organisation_until_a_reviewer_chooses(client, make_user, make_org, signed_in):
+    from copvn.review.wellness import settings_for
+
+    centre = make_org("trung-tam")
+    senior = make_user("senior_analyst", organisation=centre)
+    analyst = make_user("analyst", organisation=centre)
+    signed_in(senior)
+    client.post("/review/wellness/", {"greyscale": "on", "daily_limit": 25, "for_organisation": "on"})
+    mine = settings_for(analyst)
+    assert (mine.blur, mine.greyscale, mine.daily_limit) == (False, True, 25), "the organisation's default"
+    signed_in(analyst)
+    assert "for_organisation" not in client.get("/review/wellness/").content.decode()
+    client.post("/review/wellness/", {"blur": "on", "greyscale": "on", "daily_limit": 60})
+    assert settings_for(analyst).daily_limit == 60 and settings_for(analyst).blur

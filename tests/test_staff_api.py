@@ -285,11 +285,13 @@ def _probe(name, reference, item_id, decision_id):
             "claim_item": ("post", "/queue/claim"), "renew_item": ("post", f"/queue/items/{item_id}/renew"),
             "release_item": ("post", f"/queue/items/{item_id}/release"),
             "create_decision": ("post", f"/cases/{reference}/decisions"), "list_approvals": ("get", "/approvals"),
-            "approve_decision": ("post", f"/decisions/{decision_id}/approval")}[name]
+            "approve_decision": ("post", f"/decisions/{decision_id}/approval"),
+            "hold_item": ("post", f"/queue/items/{item_id}/hold"), "assign_item": ("post", f"/queue/items/{item_id}/assign")}[name]
 
 
 EXPECTED = {"list_cases": CASES, "get_case": CASES, "claim_item": REVIEW, "renew_item": REVIEW,
-            "release_item": REVIEW, "create_decision": REVIEW, "list_approvals": APPROVE, "approve_decision": APPROVE}
+            "release_item": REVIEW, "create_decision": REVIEW, "list_approvals": APPROVE, "approve_decision": APPROVE,
+            "hold_item": REVIEW, "assign_item": APPROVE}
 
 
 @pytest.mark.parametrize("role", sorted(ROLES))
@@ -319,13 +321,15 @@ def test_the_openapi_document_lists_the_staff_operations_with_their_capability(c
         ("/api/v1/cases/{reference}/decisions", "post"), ("/api/v1/approvals", "get"),
         ("/api/v1/decisions/{decision_id}/approval", "post"), ("/api/v1/lists", "get"),
         ("/api/v1/lists/{slug}/entries", "post"), ("/api/v1/lists/{slug}/import", "post"),
-        ("/api/v1/lists/{slug}/export", "get")}
+        ("/api/v1/lists/{slug}/export", "get"), ("/api/v1/queue/items/{item_id}/hold", "post"),
+        ("/api/v1/queue/items/{item_id}/assign", "post")}
     by_name = {op["operationId"].rsplit("_api_", 1)[1]: op for op in staff.values()}
     assert {name: op["x-capability"] for name, op in by_name.items()} == {
         "list_cases": "cases.view", "get_case": "cases.view", "claim_item": "review.work", "renew_item": "review.work",
         "release_item": "review.work", "create_decision": "review.work", "list_approvals": "review.approve",
         "approve_decision": "review.approve", "list_lists": "lists.view", "add_values": "lists.manage",
-        "import_values": "lists.manage", "export_values": "lists.view"}
+        "import_values": "lists.manage", "export_values": "lists.view", "hold_item": "review.work",
+        "assign_item": "review.assign"}
     assert all(op["summary"] for op in staff.values())
     assert spec["paths"]["/api/v1/reports"]["post"]["security"] == [{"ApiKeyAuth": []}]
 
@@ -351,3 +355,17 @@ def test_apikey_issue_prints_a_working_key_once_and_refuses_an_unknown_code(clie
     unknown = CliRunner().invoke(main, ["apikey", "issue", "khong-co", "--name", "x"])
     assert unknown.exit_code == 1 and "no organisation with code 'khong-co'" in unknown.stderr
     assert AuditEvent.objects.filter(action="apikey.issue").count() == 1
+
+
+def test_hold_and_assign_through_the_api(client, make_user, token_for, queued_case):
+    case = queued_case()
+    analyst, senior = make_user("analyst", "a-hold"), make_user("senior_analyst", "s-assign")
+    item = QueueItem.objects.get(case=case)
+    assert call(client, "post", f"/queue/items/{item.pk}/assign", token_for(senior), {"username": "a-hold"}).status_code == 204
+    item.refresh_from_db()
+    assert item.assigned_to == analyst
+    mine = token_for(analyst)
+    assert call(client, "post", "/queue/claim", mine, {}).status_code == 200
+    assert call(client, "post", f"/queue/items/{item.pk}/hold", mine, {"reason": "Chờ xác minh"}).status_code == 204
+    item.refresh_from_db()
+    assert item.state == "held" and item.hold_reason == "Chờ xác minh"

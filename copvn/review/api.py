@@ -26,12 +26,14 @@ from copvn.cases.models import Case
 from . import presentation, queue, services
 from .api_schemas import (
     ApprovalIn,
+    AssignIn,
     CaseDetail,
     CaseFilter,
     CasePage,
     ClaimIn,
     DecisionIn,
     DecisionOut,
+    HoldIn,
     ItemOut,
     Problem,
 )
@@ -215,6 +217,31 @@ def release_item(request, item_id: int):
         raise _not_holding()
     with transaction.atomic():
         record("review.skip", request=request, obj=item.case, data={"item": item.pk})
+    return Status(204, None)
+
+
+@router.post("/queue/items/{item_id}/hold", response={204: None, 403: Problem, 404: Problem, 409: Problem},
+             summary="Hold an item you have, with a reason", **needs("review.work"))
+def hold_item(request, item_id: int, body: HoldIn):
+    """As "Tạm giữ" on the page: the holder only, a reason always."""
+    item = _held_item(request, item_id)
+    try:
+        services.hold(item, request.user, body.reason.strip(), request=request)
+    except services.ReviewRefused as refused:
+        return Status(409, {"detail": str(refused)})
+    return Status(204, None)
+
+
+@router.post("/queue/items/{item_id}/assign", response={204: None, 403: Problem, 404: Problem},
+             summary="Assign an item to a named analyst (empty: unassign)", **needs("review.assign"))
+def assign_item(request, item_id: int, body: AssignIn):
+    from copvn.accounts.models import User
+
+    item = QueueItem.objects.filter(pk=item_id).exclude(state=QueueItem.State.DONE).first()
+    person = User.objects.filter(username=body.username, is_active=True).first() if body.username else None
+    if item is None or (body.username and person is None):
+        return Status(404, {"detail": _("Không có mục này trong các hàng đợi của bạn.")})
+    services.assign(item, person, actor=request.user, request=request)
     return Status(204, None)
 
 

@@ -186,3 +186,11 @@ class DecisionIn(Schema):
 class ApprovalIn(Schema):
     approve: bool = Field(description="true approves; false returns it to its analyst (a comment is needed).")
     comment: str = Field("", max_length=2000)
+
+
+class HoldIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=2000)
+
+
+class AssignIn(Schema):
+    username: str = Field("", max_length=150, description="The analyst's user name; empty to unassign.")

@@ -339,7 +339,19 @@ def examine(case: Case) -> list[Draft]:
         drafts += media_drafts(media)
     for address in case_addresses(case):
         drafts += url_drafts(address)
+    drafts += guarded("neardup", f"case:{case.pk}", "", lambda: near_duplicate_drafts(case, texts))
     return drafts
+
+
+def near_duplicate_drafts(case: Case, texts: list[Text]) -> list[Draft]:
+    """Texts worded like those of cases already decided (review/neardup.py)."""
+    from .neardup import VERSION, near_duplicates
+
+    found = near_duplicates(case, texts)
+    references = dict(Case.objects.filter(pk__in={c for _s, _d, c, _j in found}).values_list("pk", "reference"))
+    return [Draft("neardup", VERSION, source, content, "", similarity,
+                  {"case_id": case_id, "case": references.get(case_id, ""), "jaccard": similarity})
+            for source, content, case_id, similarity in found]
 
 
 def detect_case(case_id: int) -> dict:

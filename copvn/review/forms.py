@@ -32,9 +32,17 @@ class DecisionForm(forms.Form):
 
 
 class WellnessForm(forms.ModelForm):
+    for_organisation = forms.BooleanField(label=_("Đặt làm mặc định cho người xem xét của cơ quan tôi"),
+                                          required=False)
+
     class Meta:
         model = Wellness
         fields = ["blur", "greyscale", "autoplay", "daily_limit"]
+
+    def __init__(self, *args, may_set_default: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not may_set_default:
+            del self.fields["for_organisation"]
 
 
 class RoutingRuleForm(forms.ModelForm):

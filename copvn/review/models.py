@@ -182,6 +182,16 @@ class Wellness(models.Model):
     daily_limit = models.PositiveIntegerField(_("giới hạn mềm số nội dung mỗi ngày"), default=40)
 
 
+class OrganisationWellness(models.Model):
+    """An organisation's defaults for its reviewers who have not chosen their own (set by a senior analyst)."""
+
+    organisation = models.OneToOneField("orgs.Organisation", on_delete=models.CASCADE, related_name="wellness")
+    blur = models.BooleanField(default=True)
+    greyscale = models.BooleanField(default=True)
+    autoplay = models.BooleanField(default=False)
+    daily_limit = models.PositiveIntegerField(default=40)
+
+
 class Exposure(models.Model):
     """How many pieces of media a reviewer was shown on a day (blurred views and reveals)."""
 

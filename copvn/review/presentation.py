@@ -50,12 +50,14 @@ def mark_texts(case, reports, urls) -> None:
 
 
 def earlier_decisions(case) -> list[Decision]:
-    """Decisions on other cases about the same canonical URL or the same image."""
+    """Decisions on other cases about the same canonical URL, the same image or near-duplicate text."""
     from copvn.intake.models import Upload
 
     digests = list(case.urls.values_list("canonical_digest", flat=True))
     hashes = list(Upload.objects.filter(report__case=case).values_list("sha256", flat=True))
-    others = Q(case__urls__canonical_digest__in=digests) | Q(case__reports__uploads__sha256__in=hashes)
+    worded_alike = [f.evidence.get("case_id") for f in case.findings.filter(detector="neardup", status=Finding.Status.OK)]
+    others = Q(case__urls__canonical_digest__in=digests) | Q(case__reports__uploads__sha256__in=hashes) \
+        | Q(case_id__in=[c for c in worded_alike if c])
     return list(Decision.objects.filter(others).exclude(case=case).select_related("case", "decided_by")
                 .distinct().order_by("-decided_at")[:20])
 

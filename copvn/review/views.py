@@ -18,7 +18,7 @@ from copvn.core.filters import text_param
 from . import queue, services
 from .forms import DecisionForm, WellnessForm
 from .models import Decision, QueueItem
-from .wellness import exposure_today, settings_for
+from .wellness import exposure_today, set_organisation_default, settings_for
 
 
 @requires("review.work")
@@ -154,10 +154,13 @@ def approve(request, pk):
 @requires("review.work")
 @require_http_methods(["GET", "POST"])
 def wellness(request):
-    form = WellnessForm(request.POST or None, instance=settings_for(request.user))
+    may_set_default = user_can(request.user, "review.assign") and request.user.organisation_id is not None
+    form = WellnessForm(request.POST or None, instance=settings_for(request.user), may_set_default=may_set_default)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.save()
+            if form.cleaned_data.get("for_organisation"):
+                set_organisation_default(request.user, form.cleaned_data)
             record("review.wellness", request=request, obj=request.user, data=form.cleaned_data)
         messages.success(request, _("Đã lưu thiết lập bảo vệ người xem xét."))
         return redirect("review:queue")

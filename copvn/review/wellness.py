@@ -6,12 +6,26 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
-from .models import Exposure, Wellness
+from .models import Exposure, OrganisationWellness, Wellness
+
+FIELDS = ("blur", "greyscale", "autoplay", "daily_limit")
 
 
 def settings_for(user) -> Wellness:
+    """The reviewer's own settings; else their organisation's defaults; else the platform's."""
     found = Wellness.objects.filter(user=user).first()
-    return found or Wellness(user=user, daily_limit=settings.EXPOSURE_DAILY_LIMIT)
+    if found is not None:
+        return found
+    default = OrganisationWellness.objects.filter(organisation_id=user.organisation_id).first() \
+        if user.organisation_id else None
+    if default is not None:
+        return Wellness(user=user, **{name: getattr(default, name) for name in FIELDS})
+    return Wellness(user=user, daily_limit=settings.EXPOSURE_DAILY_LIMIT)
+
+
+def set_organisation_default(user, values: dict) -> None:
+    OrganisationWellness.objects.update_or_create(organisation_id=user.organisation_id,
+                                                  defaults={name: values[name] for name in FIELDS})
 
 
 def count_exposure(user) -> int:
