@@ -14,7 +14,7 @@ GROUPS = {
     "category": ("JOIN cases_case_categories cc ON cc.case_id = f.case_id "
                  "JOIN taxonomy_category tc ON tc.id = cc.category_id", "tc.code"),
     "analyst": ("JOIN review_decision fd ON fd.case_id = f.case_id AND fd.number = 1 "
-                "JOIN accounts_user au ON au.id = fd.decided_by_id", "au.username"),
+                "JOIN accounts_user au ON au.id = fd.decided_by_id", "au.last_name || ' ' || au.first_name || ' (' || au.username || ')'"),
 }
 
 

@@ -87,6 +87,8 @@ def refresh(case) -> QueueItem | None:
     codes = suggested_categories(case)
     queue, routed_by = route(case, codes)
     points, reasons = priority(case, codes)
+    if live is None and _settled(case):
+        return None
     if live is None:
         return QueueItem.objects.create(case=case, queue=queue, priority=points, priority_reasons=reasons,
                                         routed_by=routed_by)
@@ -96,6 +98,20 @@ def refresh(case) -> QueueItem | None:
     QueueItem.objects.filter(pk=live.pk).update(**fields)
     live.refresh_from_db()
     return live
+
+
+def _settled(case) -> bool:
+    """Decided (finally, or waiting for approval) and nothing new since: no new item until a report or a
+    finding arrives after the decision. A returned decision is not settled: it goes back to the queue."""
+    from .models import Decision
+
+    last = Decision.objects.filter(case=case).order_by("-number").select_related("approval").first()
+    if last is None or getattr(last, "approval", None) is not None and last.approval.verdict == "returned":
+        return False
+    newer_report = case.reports.filter(received_at__gt=last.decided_at).exists()
+    newer_finding = Finding.objects.filter(case=case, found_at__gt=last.decided_at, status=Finding.Status.OK) \
+        .exclude(detector="abuse").exists()
+    return not (newer_report or newer_finding)
 
 
 def visible_queues(user):

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import template
 from django.utils.translation import gettext as _
+
+from copvn.core.durations import in_words
 
 register = template.Library()
 
@@ -14,8 +18,9 @@ def priority_words(reasons) -> str:
     words = []
     for points, code, params in reasons or []:
         if code == "clock":
-            words.append(_("quá hạn 12 giờ") if params.get("hours", 0) <= 0 else
-                         _("còn %(h)s giờ trong hạn 12 giờ") % {"h": params.get("hours")})
+            hours = params.get("hours", 0)
+            words.append(_("quá hạn 12 giờ") if hours <= 0 else
+                         _("còn %(h)s trong hạn 12 giờ") % {"h": in_words(dt.timedelta(hours=hours))})
         elif code == "category":
             words.append(_("danh mục %(code)s") % {"code": params.get("code")})
         elif code == "detector":
@@ -23,7 +28,7 @@ def priority_words(reasons) -> str:
         elif code == "trust":
             words.append(_("đối tác tin cậy") if params.get("trust") == "high" else _("nguồn ít tin cậy"))
         elif code == "age":
-            words.append(_("đã chờ %(h)s giờ") % {"h": params.get("hours")})
+            words.append(_("đã chờ %(h)s") % {"h": in_words(dt.timedelta(hours=params.get("hours", 0)))})
         else:
             continue
         if not points:
