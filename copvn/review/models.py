@@ -83,7 +83,7 @@ class QueueItem(models.Model):
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="queue_items")
     queue = models.ForeignKey(Queue, on_delete=models.PROTECT, related_name="items")
     state = models.CharField(max_length=8, choices=State.choices, default=State.OPEN, db_index=True)
-    priority = models.IntegerField(default=0, db_index=True)
+    priority = models.IntegerField(default=0)
     priority_reasons = models.JSONField(default=list, blank=True)  # [[points, code, params], …]
     routed_by = models.CharField(max_length=220, blank=True)  # "rule name (v3)" or "default"
     holder = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -99,7 +99,13 @@ class QueueItem(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case"], condition=~models.Q(state="done"),
                                                name="one_live_item_per_case")]
-        indexes = [models.Index(fields=["queue", "state", "-priority", "created_at"])]
+        indexes = [
+            models.Index(fields=["queue", "state", "-priority", "created_at"]),
+            # Live items by priority: done items keep their last priority, and with years of them at the top a
+            # plain priority index made the planner skip a million done rows per page (3 s; 0.4 ms with this).
+            models.Index(fields=["-priority", "created_at"], condition=~models.Q(state="done"),
+                         name="live_items_by_priority"),
+        ]
 
     def __str__(self):
         return f"{self.queue.code}: {self.case}"

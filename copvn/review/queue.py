@@ -13,7 +13,8 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from copvn.cases.models import State as CaseState
@@ -159,9 +160,7 @@ def _take(pk: int, user, now, until, conditional: bool = False) -> bool:
     items = QueueItem.objects.filter(pk=pk, state=QueueItem.State.OPEN)
     if conditional:
         items = items.filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now) | Q(holder=user))
-    won = items.update(holder=user, lease_until=until)
-    QueueItem.objects.filter(pk=pk, first_claimed_at__isnull=True).update(first_claimed_at=now)
-    return bool(won)
+    return bool(items.update(holder=user, lease_until=until, first_claimed_at=Coalesce("first_claimed_at", Value(now))))
 
 
 def holds(user, item: QueueItem) -> bool:
