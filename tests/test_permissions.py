@@ -118,9 +118,14 @@ def _decision(case):
                                    reason="x", decided_by=user, needs_approval=True).pk
 
 
-REVIEW_ARGS = {"review:rule_edit": lambda case: __import__("copvn.review.models", fromlist=["RoutingRule"])
-               .RoutingRule.objects.first().pk,"review:item": _item, "review:renew": _item, "review:release": _item, "review:hold": _item,
-               "review:assign": _item, "review:decide": lambda case: case.reference, "review:approve": _decision}
+def _rule(case):
+    from copvn.review.models import RoutingRule
+
+    return RoutingRule.objects.first().pk
+
+
+REVIEW_ARGS = {"review:rule_edit": _rule, "review:item": _item, "review:renew": _item, "review:release": _item,
+               "review:hold": _item, "review:assign": _item, "review:decide": lambda case: case.reference, "review:approve": _decision}
 
 
 def all_view_names(resolver=None, prefix=""):

@@ -61,7 +61,8 @@ class TextClusterer:
         self.signatures: list[MinHash] = []
         self.sets = _UnionFind()
 
-    def _signature(self, text: str) -> MinHash:
+    def signature(self, text: str) -> MinHash:
+        """The MinHash of the text's word 3-shingles (normalised), as the clusterer compares them."""
         words = self.normalise(text).plain.split()
         shingles = {" ".join(words[i:i + self.shingle]) for i in range(max(1, len(words) - self.shingle + 1))}
         signature = MinHash(num_perm=NUM_PERM, seed=830)
@@ -71,7 +72,7 @@ class TextClusterer:
 
     def add(self, text: str) -> int:
         """Assign one text; returns its cluster's representative item number."""
-        signature = self._signature(text)
+        signature = self.signature(text)
         item = self.sets.add()
         for other in self.lsh.query(signature):
             if signature.jaccard(self.signatures[other]) >= self.threshold:

@@ -28,12 +28,12 @@ def near_duplicates(case, texts) -> list[tuple[str, str, int, float]]:
     candidates = Report.objects.filter(case__decisions__isnull=False, received_at__gte=since) \
         .exclude(case=case).order_by("-received_at").values_list("case_id", "description").distinct()[:CANDIDATES]
     clusterer = TextClusterer(threshold=THRESHOLD)
-    signatures = [clusterer._signature(t.text) for t in mine]  # noqa: SLF001 (the clusterer's own shingling)
+    signatures = [clusterer.signature(t.text) for t in mine]
     found = []
     for case_id, description in candidates:
         if len(description.split()) < MIN_WORDS:
             continue
-        other = clusterer._signature(description)  # noqa: SLF001
+        other = clusterer.signature(description)
         for text, signature in zip(mine, signatures, strict=True):
             similarity = signature.jaccard(other)
             if similarity >= THRESHOLD:

@@ -9,7 +9,7 @@ action waits for a senior analyst, who approves it (then it takes effect) or ret
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -41,7 +41,6 @@ class DecisionInput:
     csam_class: str = ""
     age_band: str = ""
     seen_number: int = 0  # the latest decision number the analyst saw: a newer one makes this one stale
-    problems: list[str] = field(default_factory=list)
 
 
 def check(data: DecisionInput) -> None:

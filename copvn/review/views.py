@@ -13,7 +13,6 @@ from copvn.accounts.models import User
 from copvn.audit.services import record
 from copvn.cases.models import Case
 from copvn.core.access import requires, user_can
-from copvn.core.filters import text_param
 
 from . import queue, services
 from .forms import DecisionForm, WellnessForm
@@ -37,8 +36,11 @@ def queue_page(request):
 @requires("review.work")
 @require_POST
 def claim_next(request):
-    chosen = text_param(request, "queue") or request.POST.get("queue", "")
+    chosen = request.POST.get("queue", "").strip()[:40]
     target = queue.visible_queues(request.user).filter(code=chosen).first() if chosen else None
+    if chosen and target is None:  # not silently another queue: one the user may not see, or that is gone
+        messages.error(request, _("Không có hàng đợi này, hoặc bạn chưa được cấp quyền xem hàng đợi này."))
+        return redirect("review:queue")
     item = queue.claim(request.user, target)
     if item is None:
         messages.info(request, _("Không còn vụ việc nào chờ trong hàng đợi này."))
