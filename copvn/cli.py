@@ -123,6 +123,17 @@ def worker(queues, interval, batch, max_tasks):
 
 
 @main.command()
+@click.option("--force", is_flag=True, help="Run every periodic job now, not only those whose interval passed.")
+def tick(force):
+    """Run the periodic jobs once (removal checks, legal clocks, the outbox sweep); workers do this on their own."""
+    setup_django()
+    check_database()
+    from copvn.jobs.schedule import run_due
+
+    click.echo(json.dumps(run_due(force=force), default=str, ensure_ascii=False))
+
+
+@main.command()
 @click.argument("username")
 @click.option("--family", default="", help="Family and middle names (họ và tên đệm).")
 @click.option("--given", default="", help="Given name (tên).")

@@ -168,3 +168,21 @@ def redact(url: str) -> str:
     if parts.password:
         return url.replace(f":{parts.password}@", ":***@", 1)
     return url
+
+
+def email_url(name: str) -> dict | None:
+    """`smtp://user:password@host:587` (STARTTLS on 587), `smtps://…:465` (TLS), `smtp://host:25?tls=off`.
+
+    Returns the Django EMAIL_* settings, or None when the variable is unset."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    parts = urlsplit(raw)
+    if parts.scheme not in {"smtp", "smtps"} or not parts.hostname:
+        raise ConfigError(f"{name}: expected smtp://[user:password@]host[:port] or smtps://…")
+    query = {key: values[-1].lower() for key, values in parse_qs(parts.query).items()}
+    ssl = parts.scheme == "smtps"
+    port = parts.port or (465 if ssl else 587)
+    starttls = not ssl and query.get("tls", "on" if port == 587 else "off") in TRUE_WORDS
+    return {"EMAIL_HOST": parts.hostname, "EMAIL_PORT": port, "EMAIL_HOST_USER": unquote(parts.username or ""),
+            "EMAIL_HOST_PASSWORD": unquote(parts.password or ""), "EMAIL_USE_TLS": starttls, "EMAIL_USE_SSL": ssl}

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "copvn.intake",
     "copvn.review",
     "copvn.lists",
+    "copvn.takedowns",
+    "copvn.referrals",
 ]
 
 MIDDLEWARE = [
@@ -186,9 +188,35 @@ EMAIL_USE_TLS = config.env_bool("COPVN_SMTP_STARTTLS", EMAIL_PORT == 587)
 EMAIL_USE_SSL = config.env_bool("COPVN_SMTP_SSL", EMAIL_PORT == 465)
 if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise config.ConfigError("COPVN_SMTP_STARTTLS and COPVN_SMTP_SSL cannot both be on")
+# COPVN_EMAIL_URL (smtp://user:password@host:587, smtps://…) takes precedence over the COPVN_SMTP_* variables.
+globals().update(config.email_url("COPVN_EMAIL_URL") or {})
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = config.env_str("COPVN_MAIL_FROM", "copvn@localhost")
 OUTBOX_MAX_ATTEMPTS = config.env_int("COPVN_OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
+WEBHOOK_TIMEOUT_SECONDS = config.env_int("COPVN_WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
+# Official documents (copvn.documents): DOCX, and PDF made from it by LibreOffice headless.
+DOCUMENT_PDF_TIMEOUT_SECONDS = config.env_int("COPVN_DOCUMENT_PDF_TIMEOUT_SECONDS", 60, minimum=5)
+SOFFICE = config.env_str("COPVN_SOFFICE", "soffice")
+
+# Notice-and-takedown (copvn.takedowns). Legal bases, their clocks and the escalation ladder are data (the
+# notice settings page); these are the timings around them.
+NOTICE_GROUP_MINUTES = config.env_int("COPVN_NOTICE_GROUP_MINUTES", 60, minimum=0)
+NOTICE_REMINDER_POINTS = [float(p) for p in config.env_list("COPVN_NOTICE_REMINDER_POINTS", ["0.5", "0.9"])]
+NOTICE_VERIFY_SCHEDULE = config.env_list("COPVN_NOTICE_VERIFY_SCHEDULE", ["1h", "6h", "24h", "48h", "7d", "30d"])
+NOTICE_MISSES_FOR_REMOVAL = config.env_int("COPVN_NOTICE_MISSES_FOR_REMOVAL", 3, minimum=1)
+NOTICE_MISS_RECHECK_MINUTES = config.env_int("COPVN_NOTICE_MISS_RECHECK_MINUTES", 3, minimum=0)
+NOTICE_HOST_INTERVAL_SECONDS = float(config.env_str("COPVN_NOTICE_HOST_INTERVAL_SECONDS", "2") or 2)
+NOTICE_CHECKS_PER_RUN = config.env_int("COPVN_NOTICE_CHECKS_PER_RUN", 500, minimum=1)
+# For child sexual abuse material the police referral goes first; the notice waits this long after it.
+CSAM_NOTICE_HOLD_HOURS = config.env_int("COPVN_CSAM_NOTICE_HOLD_HOURS", 24, minimum=0)
+# Referrals: categories referred to the police cyber unit (the rest to hotline 111) and the default bodies.
+REFERRAL_POLICE_CATEGORIES = config.env_list("COPVN_REFERRAL_POLICE_CATEGORIES", ["CSAM", "GROOM", "VIOL", "DRUG"])
+REFERRAL_POLICE_ORG = config.env_str("COPVN_REFERRAL_POLICE_ORG", "pa05-kh")
+REFERRAL_HOTLINE_ORG = config.env_str("COPVN_REFERRAL_HOTLINE_ORG", "tong-dai-111")
+# Who sends requests when the sender's own organisation is not set (the lead department's code).
+NOTICE_ISSUER = config.env_str("COPVN_NOTICE_ISSUER", "skhcn-kh")
+# Periodic work in the worker (verification checks, clocks, outbox sweep): how often the scheduler looks.
+SCHEDULER_SECONDS = config.env_int("COPVN_SCHEDULER_SECONDS", 30, minimum=1)
 
 LOGGING = {
     "version": 1,

@@ -18,6 +18,8 @@ urlpatterns = [
     path("apikeys/", include("copvn.intake.key_urls")),
     path("lists/", include("copvn.lists.urls")),
     path("review/", include("copvn.review.urls")),
+    path("", include("copvn.takedowns.urls")),
+    path("", include("copvn.referrals.urls")),
     path("api/v1/", api.urls),
 ]
 mark_public(urlpatterns[-1].url_patterns)

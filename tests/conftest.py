@@ -145,6 +145,7 @@ def flushable_audit(transactional_db):
     global _audit_triggers_off
     importlib.import_module("copvn.taxonomy.migrations.0002_seed_categories").seed(apps, None)
     importlib.import_module("copvn.review.migrations.0002_seed_queues").seed(apps, None)
+    importlib.import_module("copvn.takedowns.migrations.0002_seed").seed(apps, None)
     yield
     _set_audit_triggers(False)
     _audit_triggers_off = True

@@ -20,7 +20,16 @@ COMPUTED_ACTIONS = {
 
 def _is_record(call: ast.Call) -> bool:
     name = getattr(call.func, "id", None) or getattr(call.func, "attr", None)
+    if name == "record" and call.args and isinstance(call.args[0], ast.Name) and call.args[0].id == "action":
+        return False  # takedowns' log_event: it refuses an unlabelled action itself (test below)
     return name == "record" and bool(call.args)
+
+
+def test_notice_events_refuse_an_action_without_a_label(db):
+    from copvn.takedowns.services import log_event
+
+    with pytest.raises(ValueError, match="unlabelled"):
+        log_event(None, "notice.something_new")
 
 
 def _codes(expr: ast.expr, where: str) -> set[str]:

@@ -22,6 +22,11 @@ MEDIA = {"intake_officer", "analyst", "senior_analyst"}
 REVIEW = {"analyst", "senior_analyst"}
 LISTS_VIEW = {"analyst", "senior_analyst", "auditor", "admin"}
 LISTS_MANAGE = {"senior_analyst", "admin"}
+NOTICES_VIEW = {"analyst", "senior_analyst", "legal_officer", "auditor", "admin"}
+NOTICES_APPROVE = {"senior_analyst", "legal_officer"}
+NOTICES_FIGURES = {"senior_analyst", "legal_officer", "auditor", "admin"}
+REFERRALS_VIEW = {"senior_analyst", "legal_officer", "auditor", "admin"}
+LIAISONS = {"police_liaison", "child_services_liaison"}
 
 # view name -> (HTTP method used to probe, roles allowed or PUBLIC)
 MATRIX = {
@@ -100,6 +105,49 @@ MATRIX = {
     "review:rules": ("get", {"senior_analyst", "admin"}),
     "review:rule_edit": ("get", {"senior_analyst", "admin"}),
     "review:decisions_export": ("get", {"senior_analyst", "auditor", "admin"}),
+    "takedowns:list": ("get", NOTICES_VIEW),
+    "takedowns:detail": ("get", NOTICES_VIEW),
+    "takedowns:letter": ("get", NOTICES_VIEW),
+    "takedowns:approve": ("post", NOTICES_APPROVE),
+    "takedowns:cancel": ("post", NOTICES_APPROVE),
+    "takedowns:send": ("post", {"legal_officer"}),
+    "takedowns:settle_dispute": ("post", {"legal_officer"}),
+    "takedowns:close": ("post", {"legal_officer"}),
+    "takedowns:confirm_addressee": ("post", {"legal_officer"}),
+    "takedowns:figures": ("get", NOTICES_FIGURES),
+    "takedowns:figures_export": ("get", NOTICES_FIGURES),
+    "takedowns:contacts": ("get", {"legal_officer", "admin"}),
+    "takedowns:contact_edit": ("get", {"legal_officer", "admin"}),
+    "takedowns:outbox": ("get", {"legal_officer", "auditor", "admin"}),
+    "takedowns:outbox_retry": ("post", {"legal_officer", "admin"}),
+    "takedowns:portal": ("get", {"platform_liaison"}),
+    "takedowns:portal_detail": ("get", {"platform_liaison"}),
+    "takedowns:portal_letter": ("get", {"platform_liaison"}),
+    "referrals:list": ("get", REFERRALS_VIEW),
+    "referrals:detail": ("get", REFERRALS_VIEW),
+    "referrals:package": ("get", REFERRALS_VIEW),
+    "referrals:refer": ("post", {"senior_analyst", "legal_officer"}),
+    "referrals:inbox": ("get", LIAISONS),
+    "referrals:inbox_detail": ("get", LIAISONS),
+    "referrals:inbox_package": ("get", LIAISONS),
+    "api:provider_notices": ("get", API),
+    "api:provider_notice": ("get", API),
+    "api:acknowledge": ("post", API),
+    "api:removed": ("post", API),
+    "api:dispute": ("post", API),
+    "api:staff_notices": ("get", API),
+    "api:staff_notice": ("get", API),
+    "api:staff_approve": ("post", API),
+    "api:staff_send": ("post", API),
+    "api:staff_settle": ("post", API),
+    "api:staff_close": ("post", API),
+    "api:staff_confirm": ("post", API),
+    "api:staff_figures": ("get", API),
+    "api:list_referrals": ("get", API),
+    "api:create_referral": ("post", API),
+    "api:referral_inbox": ("get", API),
+    "api:acknowledge_referral": ("post", API),
+    "api:referral_outcome": ("post", API),
 }
 
 
@@ -175,9 +223,67 @@ def url_for(name, user, make_org, case=None):
             services.add_entries(hash_list, ["0" * 64])
             return reverse(name, args=[hash_list.slug, hash_list.entries.get().pk])
         return reverse(name, args=[hash_list.slug])
+    if name.startswith(("takedowns:", "referrals:")) or name.startswith("api:staff_") or \
+            name in {"api:provider_notice", "api:acknowledge", "api:removed", "api:dispute", "api:acknowledge_referral",
+                     "api:referral_outcome"}:
+        return _coordination_url(name, user, make_org, case)
     if name == "taxonomy:edit":
         return reverse(name, args=[Category.objects.first().code])
     return reverse(name)
+
+
+def _notice(user, make_org, case):
+    """A sent notice with one dispatch, addressed to the user's organisation when the user is a liaison."""
+    from copvn.core.outbox import DOCUMENTS
+    from copvn.takedowns.models import Dispatch, LegalBasis, Notice, NoticeURL
+
+    provider = user.organisation if user is not None and user.role == "platform_liaison" else make_org(kind="isp")
+    notice = Notice.objects.create(reference="YC-2026-00001", provider=provider, issuer=make_org(),
+                                   legal_basis=LegalBasis.objects.first(), state="sent")
+    NoticeURL.objects.create(notice=notice, case=case, url="https://example.org/x", host="example.org")
+    dispatch = Dispatch.objects.create(notice=notice, kind="notice", recipient=provider,
+                                       letter_docx=DOCUMENTS.store(b"letter"), channels=["portal"])
+    return notice, dispatch
+
+
+def _referral(user, make_org, case):
+    from copvn.core.outbox import DOCUMENTS
+    from copvn.referrals.models import Referral
+
+    if user is not None and user.role in LIAISONS and user.organisation is None:
+        user.organisation = make_org(kind="police")
+        user.save(update_fields=["organisation"])
+    to = user.organisation if user is not None and user.role in LIAISONS else make_org(kind="police")
+    return Referral.objects.create(reference="CH-2026-00001", case=case, destination="police", organisation=to,
+                                   package_docx=DOCUMENTS.store(b"package"), package_sha256="0" * 64)
+
+
+def _coordination_url(name, user, make_org, case):
+    from django.urls import reverse
+
+    from copvn.core.models import OutboxMessage
+
+    if name.startswith("referrals:") or name.endswith("_referral") or name == "api:referral_outcome":
+        if name in {"referrals:list", "referrals:inbox"}:
+            return reverse(name)
+        if name == "referrals:refer":
+            return reverse(name, args=[case.reference])
+        return reverse(name, args=[_referral(user, make_org, case).reference])
+    if name in {"takedowns:list", "takedowns:figures", "takedowns:figures_export", "takedowns:contacts",
+                "takedowns:outbox", "takedowns:portal", "api:staff_notices", "api:staff_figures"}:
+        return reverse(name)
+    if name == "takedowns:contact_edit":
+        return reverse(name, args=[make_org(kind="platform").code])
+    if name == "takedowns:outbox_retry":
+        return reverse(name, args=[OutboxMessage.objects.create(to="a@b.example", subject="s", body="b", kind="k").pk])
+    notice, dispatch = _notice(user, make_org, case)
+    if name in {"takedowns:letter", "takedowns:portal_letter"}:
+        return reverse(name, kwargs={"reference": notice.reference, "pk": dispatch.pk, "fmt": "docx"})
+    if name in {"takedowns:confirm_addressee", "api:staff_confirm"}:
+        return reverse(name, args=[notice.urls.get().pk])
+    if name.startswith("api:") and not name.startswith("api:staff_"):
+        return reverse(name, args=[notice.pk])
+    return reverse(name, args=[notice.reference])
 
 
 def test_every_view_is_in_the_matrix():

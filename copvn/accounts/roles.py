@@ -65,6 +65,21 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "review.rules": frozenset({"senior_analyst", "admin"}),
     "lists.view": frozenset({"analyst", "senior_analyst", "auditor", "admin"}),
     "lists.manage": frozenset({"senior_analyst", "admin"}),
+    # Notice-and-takedown: copvn's side (draft, four-eyes approval, sending, disputes) and the provider's
+    # portal, where a platform or ISP liaison sees only notices addressed to their organisation.
+    "notices.view": frozenset({"analyst", "senior_analyst", "legal_officer", "auditor", "admin"}),
+    "notices.approve": frozenset({"senior_analyst", "legal_officer"}),
+    "notices.manage": frozenset({"legal_officer"}),  # send, settle disputes, close, confirm a new addressee
+    "notices.respond": frozenset({"platform_liaison"}),
+    "notices.contacts": frozenset({"legal_officer", "admin"}),
+    "notices.settings": frozenset({"admin"}),  # legal bases, clocks and the escalation ladder
+    "notices.figures": frozenset({"senior_analyst", "legal_officer", "auditor", "admin"}),
+    "outbox.view": frozenset({"legal_officer", "auditor", "admin"}),
+    "outbox.retry": frozenset({"legal_officer", "admin"}),
+    # Referrals to the police, 111, the commune's officer or a school; liaisons see only their own.
+    "referrals.view": frozenset({"senior_analyst", "legal_officer", "auditor", "admin"}),
+    "referrals.create": frozenset({"senior_analyst", "legal_officer"}),
+    "referrals.respond": frozenset({"police_liaison", "child_services_liaison"}),
 }
 
 

@@ -94,7 +94,21 @@ def case_context(request, case: Case) -> dict:
         "hide_media": never_displayed(case),
         "can_reveal": user_can(request.user, "media.reveal"),
         "reason_required": settings.REVEAL_REASON_REQUIRED,
+        **_coordination(request, case),
     }
+
+
+def _coordination(request, case: Case) -> dict:
+    """The takedown notices and referrals that came of the case (coordination stage)."""
+    from copvn.referrals.views import destinations
+    from copvn.takedowns.models import Notice
+
+    notices = Notice.objects.filter(urls__case=case).distinct().select_related("provider", "legal_basis") \
+        if user_can(request.user, "notices.view") else []
+    referrals = case.referrals.select_related("organisation") if user_can(request.user, "referrals.view") else []
+    can_refer = user_can(request.user, "referrals.create")
+    return {"notices": notices, "referrals": referrals, "can_refer": can_refer,
+            "referral_destinations": destinations() if can_refer else []}
 
 
 def _upload(case, upload_id) -> Upload:

@@ -133,7 +133,17 @@ def fetch(url: str, policy: FetchPolicy | None = None) -> FetchResult:
     raise FetchRefused("fetch.redirects", limit=policy.max_redirects)
 
 
-def _one_hop(url: str, policy: FetchPolicy, deadline: float):
+def post(url: str, body: bytes, headers: dict[str, str], policy: FetchPolicy | None = None) -> FetchResult:
+    """One POST under the same rules (public addresses only, pinned connection, capped answer); redirects are
+    not followed — a webhook that moved answers 3xx and is reported as such."""
+    policy = policy or FetchPolicy()
+    deadline = time.monotonic() + policy.timeout
+    status, address, answer_headers, answer, truncated = _one_hop(url, policy, deadline, "POST", body, headers)
+    return FetchResult(url, url, status, answer_headers, answer, truncated, address, [Hop(url, address, status)])
+
+
+def _one_hop(url: str, policy: FetchPolicy, deadline: float, method: str = "GET", body: bytes | None = None,
+             extra: dict[str, str] | None = None):
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"}:
         raise FetchRefused("fetch.scheme", scheme=parts.scheme)
@@ -144,9 +154,9 @@ def _one_hop(url: str, policy: FetchPolicy, deadline: float):
     connection = _connection(parts.scheme, parts.hostname, port, address, _remaining(deadline, parts.hostname))
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     try:
-        connection.request("GET", target, headers={
+        connection.request(method, target, body=body, headers={
             "User-Agent": policy.user_agent, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8",
-            "Accept-Language": "vi,en;q=0.5", "Accept-Encoding": "identity", "Connection": "close"})
+            "Accept-Language": "vi,en;q=0.5", "Accept-Encoding": "identity", "Connection": "close", **(extra or {})})
         response = connection.getresponse()
         body, truncated = _read_capped(response, policy.max_bytes, deadline, parts.hostname)
         return response.status, address, list(response.getheaders()), body, truncated

@@ -150,3 +150,10 @@ api.add_router("", staff_router)
 from copvn.lists.api import router as lists_router  # noqa: E402
 
 api.add_router("", lists_router)
+from copvn.takedowns.api import provider_router, staff_router as notices_staff_router  # noqa: E402, I001
+
+api.add_router("", provider_router)
+api.add_router("", notices_staff_router)
+from copvn.referrals.api import router as referrals_router  # noqa: E402
+
+api.add_router("", referrals_router)

@@ -12,3 +12,15 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self):
         return f"{self.worker_id} ({self.hostname}:{self.pid})"
+
+
+class PeriodicRun(models.Model):
+    """The last run of a periodic job (copvn.jobs.schedule); claimed with a conditional update, so with many
+    worker processes each job runs once per interval."""
+
+    name = models.CharField(max_length=60, primary_key=True)
+    last_started = models.DateTimeField(null=True, blank=True)
+    last_finished = models.DateTimeField(null=True, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    last_result = models.JSONField(default=dict, blank=True)
+    last_error = models.TextField(blank=True)

@@ -13,6 +13,7 @@ from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
 from . import recovery
+from .schedule import Scheduler
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,8 @@ def run(queues: str = "*", interval: float = 1.0, batch: bool = False, max_tasks
     recovery.requeue_orphans()
     heart = Heartbeat(worker_id)
     heart.start()
+    scheduler = Scheduler()
+    scheduler.start()
     worker = Worker(
         queue_names=queues.split(","),
         interval=interval,
@@ -60,5 +63,7 @@ def run(queues: str = "*", interval: float = 1.0, batch: bool = False, max_tasks
         worker.run()
     finally:
         heart.stopped.set()
+        scheduler.stopped.set()
         heart.join(timeout=5)
+        scheduler.join(timeout=5)
         recovery.forget(worker_id)

@@ -148,7 +148,21 @@ def _take_effect(decision: Decision, *, request=None) -> None:
         _move(case, CaseState.CLOSED)
     elif decision.action in (Decision.Action.TAKEDOWN, Decision.Action.REFERRAL, Decision.Action.BOTH):
         _move(case, CaseState.COORDINATING)
+        _coordinate(decision, request)
     queue.refresh(case)
+
+
+def _coordinate(decision: Decision, request) -> None:
+    """What a final harmful decision starts: takedown notices to the providers (drafts for a second person to
+    approve) and referrals — for child sexual abuse material always to the police first, which holds the
+    notices for a while (copvn.referrals.services)."""
+    from copvn.referrals.services import refer_for_decision
+    from copvn.takedowns.services import draft_for_decision
+
+    if decision.action in (Decision.Action.TAKEDOWN, Decision.Action.BOTH):
+        draft_for_decision(decision, request=request)
+    if decision.action in (Decision.Action.REFERRAL, Decision.Action.BOTH) or "CSAM" in decision.categories:
+        refer_for_decision(decision, request=request)
 
 
 def _feed_lists(decision: Decision) -> None:
