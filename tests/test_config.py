@@ -12,7 +12,7 @@ def variables_read_by_the_code():
     names = set()
     for path in (ROOT / "copvn").rglob("*.py"):
         text = path.read_text()
-        names |= set(re.findall(r'env_(?:str|bool|int|list|levels)\(\s*"([A-Z0-9_]+)"', text))
+        names |= set(re.findall(r'(?:env_(?:str|bool|int|list|levels)|email_url)\(\s*"([A-Z0-9_]+)"', text))
         names |= set(re.findall(r'environ(?:\.get)?\(\s*"([A-Z0-9_]+)"', text))
         names |= set(re.findall(r'environ\[\s*"([A-Z0-9_]+)"\s*\]', text))
     return names - {"DJANGO_SETTINGS_MODULE"}
