@@ -202,3 +202,48 @@ def test_the_clock_pauses_while_the_hosting_moved_and_resumes_when_an_analyst_co
     notice.refresh_from_db()
     assert notice.paused_at is None and notice.due_at > due
     assert [n.provider for n in drafted] == [world.other_isp]
+
+
+def test_the_same_address_or_image_in_a_new_case_is_linked_to_the_notice(world, settings):
+    from copvn.intake.services import ReportInput, submit
+    from copvn.review.detection import detect_case
+
+    from .conftest import png_bytes
+
+    first, _ = submit(ReportInput(channel="web", urls=[world.url("/post/5")], description="Nhắn tin dụ dỗ",
+                                  uploads=[(png_bytes(colour=(1, 2, 3)), "anh.png")]))
+    case = decided_case(world, "/post/5")
+    assert case == first.case
+    notice = services.approve(Notice.objects.get(), world.legal)
+    type(case).objects.filter(pk=case.pk).update(state="closed")  # a later report opens a new case
+    again, _ = submit(ReportInput(channel="web", urls=[world.url("/post/5")], description="Lại thấy bài này"))
+    elsewhere, _ = submit(ReportInput(channel="web", urls=[world.url("/other/8")], description="Ảnh cũ, trang mới",
+                                      uploads=[(png_bytes(colour=(1, 2, 3)), "lai.png")]))
+    assert again.case != case and elsewhere.case not in (case, again.case)
+    detect_case(again.case.pk)
+    detect_case(elsewhere.case.pk)
+    links = {(r.case, r.kind) for r in notice.reuploads.all()}
+    assert links == {(again.case, "url"), (elsewhere.case, "image")}
+    detect_case(again.case.pk)
+    assert notice.reuploads.count() == 2, "each new case is linked once"
+    assert notice.events.filter(action="notice.reupload").count() == 2
+
+
+def test_a_new_report_of_a_removed_address_gets_it_checked_again_at_once(world, settings):
+    from copvn.intake.services import ReportInput, submit
+    from copvn.review.detection import detect_case
+
+    decided_case(world, "/post/6")
+    notice = services.approve(Notice.objects.get(), world.legal)
+    Pages.down.add("/post/6")
+    for _ in range(3):
+        _check_now(notice, settings)
+    NoticeURL.objects.update(next_check_at=timezone.now() + dt.timedelta(days=6))
+    type(notice.urls.get().case).objects.update(state="closed")
+    Pages.down.clear()
+    again, _ = submit(ReportInput(channel="web", urls=[world.url("/post/6")], description="Bài đăng lại"))
+    detect_case(again.case.pk)
+    assert NoticeURL.objects.get(notice=notice).next_check_at <= timezone.now()
+    verification.run_due()
+    notice.refresh_from_db()
+    assert notice.state == State.STILL_LIVE

@@ -47,6 +47,7 @@ ACTIONS = {
     "notice.escalation_failed": _("Không báo cáo được cơ quan cấp trên"),
     "notice.provider_changed": _("Phát hiện nội dung đổi nhà cung cấp (tạm dừng thời hạn)"),
     "notice.addressee_confirmed": _("Xác nhận nơi nhận mới"),
+    "notice.reupload": _("Nội dung đã yêu cầu gỡ xuất hiện lại trong vụ việc mới"),
     "notice.no_basis": _("Không có căn cứ pháp lý phù hợp để lập yêu cầu"),
     "notice.no_provider": _("Không xác định được nhà cung cấp của địa chỉ"),
     "notice.read": _("Xem yêu cầu gỡ bỏ (nhà cung cấp)"),

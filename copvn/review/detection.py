@@ -376,6 +376,9 @@ def store(case: Case, drafts: list[Draft]) -> list[Draft]:
         csam = [d for d in new if d.csam_match]
         if csam:
             flag_csam(case, csam)
+        from copvn.takedowns.reuploads import link
+
+        link(case, new)  # notified content seen again: the new case is linked to its notice
         queue.refresh(case)
     return new
 
