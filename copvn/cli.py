@@ -25,6 +25,16 @@ def setup_django() -> None:
         raise click.ClickException(f"configuration: {exc}") from None
 
 
+def warn_about_open_networks() -> None:
+    """COPVN_FETCH_ALLOW_NETWORKS lets the fetcher reach private networks: for tests and labs, never by accident."""
+    from django.conf import settings
+
+    if settings.FETCH_ALLOW_NETWORKS:
+        click.echo("!! COPVN_FETCH_ALLOW_NETWORKS is set: the fetcher (captures, removal checks, webhooks) may reach "
+                   f"these non-public networks: {', '.join(settings.FETCH_ALLOW_NETWORKS)}. Unset it in production.",
+                   err=True)
+
+
 def check_database(*, installed: bool = True) -> None:
     """Fail early with a clear message when the database cannot be reached, or (`installed`) holds no copvn.
 
@@ -105,6 +115,7 @@ def serve(host, port, threads, worker, demo):
             click.echo(f"First administrator created: username {username!r}, password {password!r}", err=True)
             click.echo("You will choose your own password and set up the second factor (an authenticator app) at "
                        "first sign-in.", err=True)
+    warn_about_open_networks()
     server.run(host, port, threads, with_worker=worker)
 
 
@@ -117,6 +128,7 @@ def worker(queues, interval, batch, max_tasks):
     """Run a background worker (several may run against one PostgreSQL database)."""
     setup_django()
     check_database()
+    warn_about_open_networks()
     from copvn.jobs.worker import run
 
     run(queues=queues, interval=interval, batch=batch, max_tasks=max_tasks)

@@ -107,7 +107,26 @@ def test_the_demo_fills_the_review_queue_and_leaves_a_decision_to_approve(db, se
 
     settings.DATA_DIR = tmp_path
     fill()
-    assert QueueItem.objects.exclude(state="done").count() >= 15
-    assert Decision.objects.count() == 3 and pending_approvals().count() == 1
+    assert QueueItem.objects.exclude(state="done").count() >= 10
+    assert Decision.objects.count() == 7 and pending_approvals().count() == 1
     fill(force=True)
-    assert Decision.objects.count() == 3
+    assert Decision.objects.count() == 7
+
+
+def test_the_demo_has_notices_at_each_stage_for_each_role(db, settings, tmp_path):
+    from copvn.accounts.demo import fill
+    from copvn.accounts.models import User
+    from copvn.referrals.services import visible_to
+    from copvn.takedowns import figures
+    from copvn.takedowns.models import Notice
+
+    settings.DATA_DIR = tmp_path
+    fill()
+    states = set(Notice.objects.values_list("state", flat=True))
+    assert {"draft", "sent", "verified_removed"} <= states
+    assert Notice.objects.overdue().exists(), "the legal officer finds an overdue notice"
+    liaison = User.objects.get(username="nentang")
+    assert Notice.objects.for_provider(liaison.organisation_id).exists(), "the Zalo liaison has a notice to answer"
+    assert visible_to(User.objects.get(username="baovetreem")).exists(), "hotline 111 has a referral"
+    removed = [r for r in figures.table("provider") if r.removed]
+    assert removed and removed[0].median_hours == 9.33

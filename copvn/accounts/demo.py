@@ -29,7 +29,7 @@ PEOPLE = {
     "senior_analyst": ("phantichchinh", "Lê Thị", "Thu", "trung-tam-tiep-nhan-kh"),
     "legal_officer": ("phapche", "Phạm Quốc", "Bảo", "skhcn-kh"),
     "police_liaison": ("congan", "Võ Đức", "Thắng", "pa05-kh"),
-    "child_services_liaison": ("baovetreem", "Đặng Thị", "Lan", "syt-kh"),
+    "child_services_liaison": ("baovetreem", "Đặng Thị", "Lan", "tong-dai-111"),
     "agency_focal_point": ("sogiaoduc", "Huỳnh Văn", "Nam", "sgddt-kh"),
     "press_editor": ("bientap", "Bùi Thị", "Ngọc", "bao-ptth-kh"),
     "platform_liaison": ("nentang", "Ngô Minh", "Khoa", "vng-zalo"),
@@ -52,6 +52,10 @@ def fill(force: bool = False) -> list[dict]:
         add_cases(User.objects.get(username=PEOPLE["intake_officer"][0]))
         add_review(User.objects.get(username=PEOPLE["analyst"][0]),
                    User.objects.get(username=PEOPLE["senior_analyst"][0]))
+        from copvn.takedowns.demo import add_takedowns
+
+        add_takedowns(*(User.objects.get(username=PEOPLE[role][0]) for role in ("analyst", "senior_analyst",
+                                                                                "legal_officer")))
     return rows
 
 
