@@ -117,7 +117,8 @@ def assert_walk(notice, expected):
     untracked = NoticeEvent.objects.filter(notice=notice, from_state="").exclude(
         action__in=["notice.draft", "notice.hold", "notice.reminder", "notice.second", "notice.breach",
                     "notice.escalate", "notice.url_moved"])
-    assert not untracked.exists(), f"events without a previous state: {list(untracked.values_list('action', flat=True))}"
+    stray = list(untracked.values_list("action", flat=True))
+    assert not stray, f"events without a previous state: {stray}"
 
 
 def _answer(world, kind, note=""):
@@ -258,7 +259,8 @@ def test_the_ladder_escalates_a_notice_the_provider_never_answered(world, minist
     counts = _climb_the_ladder(notice)
     assert counts == {"reminders": 0, "breaches": 1, "steps": 3}
     kinds = list(notice.dispatches.values_list("kind", flat=True))
-    assert kinds == [Dispatch.Kind.NOTICE, Dispatch.Kind.REMINDER, Dispatch.Kind.SECOND_NOTICE, Dispatch.Kind.ESCALATION]
+    assert kinds == [Dispatch.Kind.NOTICE, Dispatch.Kind.REMINDER, Dispatch.Kind.SECOND_NOTICE,
+                     Dispatch.Kind.ESCALATION]
     assert notice.state == State.ESCALATED, "72 hours past the deadline, reported to the ministry"
     assert_walk(notice, SENT_PATH + [("notice.escalate", State.SENT, State.ESCALATED)])
 
@@ -271,9 +273,9 @@ def bare_referral(make_org):
     organisation = make_org("ca-thu", kind="police", name="Công an thử nghiệm")
 
     def make(state):
-        return Referral.objects.create(reference=f"CH-TEST-{Referral.objects.count() + 1:05d}", case=Case.objects.create(),
-                                       destination=Referral.Destination.POLICE, organisation=organisation,
-                                       state=state, package_docx="0" * 64, package_sha256="0" * 64)
+        return Referral.objects.create(reference=f"CH-TEST-{Referral.objects.count() + 1:05d}",
+                                       case=Case.objects.create(), destination=Referral.Destination.POLICE,
+                                       organisation=organisation, state=state, package_docx="0" * 64, package_sha256="0" * 64)
 
     return make
 
@@ -329,7 +331,8 @@ def test_a_liaison_acknowledges_and_records_the_outcome(world, police):
     assert referral.state == referral_models.State.CLOSED and referral.closed_at is not None
     audited = AuditEvent.objects.filter(object_type="cases.case", object_id=str(referral.case_id),
                                         action__startswith="referral.").order_by("seq")
-    assert list(audited.values_list("action", flat=True)) == ["referral.send", "referral.acknowledge", "referral.outcome"]
+    assert list(audited.values_list("action", flat=True)) == \
+        ["referral.send", "referral.acknowledge", "referral.outcome"]
     with pytest.raises(referral_services.ReferralRefused):
         referral_services.acknowledge(referral, liaison)
 

@@ -32,7 +32,9 @@ def content(case, decision) -> dict:
 
 
 def build(referral, data: dict) -> bytes:
-    issuer = referral.created_by.organisation if referral.created_by and referral.created_by.organisation else None
+    from copvn.takedowns.services import issuer_for
+
+    issuer = issuer_for(referral.created_by)  # the sender's department, else the lead department
     decision = data["decision"] or {}
     rows = [[str(i), e["kind"], e["sha256"], e["captured_at"][:19].replace("T", " "), e["component"]]
             for i, e in enumerate(data["evidence"], start=1)]
@@ -51,8 +53,8 @@ def build(referral, data: dict) -> bytes:
         Paragraph(f"Mã băm SHA-256 của toàn bộ phiếu: {referral.package_sha256}."),
     ]
     return build_docx(Document(
-        issuer=(issuer.name if issuer else "").upper(), governing_body=(issuer.parent.name.upper() if issuer and issuer.parent_id else ""),
+        issuer=issuer.name.upper(), governing_body=issuer.parent.name.upper() if issuer.parent_id else "",
         place="Khánh Hòa", date=timezone.localdate(), kind="PHIẾU CHUYỂN", summary=f"Hồ sơ vụ việc {data['case']}",
-        recipients=[referral.organisation.name], body=body, symbol=issuer.short_name if issuer else "",
+        recipients=[referral.organisation.name], body=body, symbol=issuer.short_name,
         signer=Signer(position="NGƯỜI CHUYỂN", name=referral.created_by.get_full_name() if referral.created_by else ""),
         copies_to=["Như trên;"]))

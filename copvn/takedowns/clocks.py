@@ -100,6 +100,6 @@ def _ladder(notice: Notice, now: dt.datetime) -> int:
             if not Notice.objects.filter(pk=notice.pk, ladder_done=index).update(ladder_done=index + 1):
                 break
             notice.refresh_from_db()
-            take_step(notice, step)
+            take_step(notice, step, now)
         taken += 1
     return taken

@@ -226,13 +226,13 @@ def send_dispatch(notice: Notice, kind: str, *, recipient=None, note: str = "") 
     return channels.dispatch(notice, kind, recipient or notice.provider, note=note)
 
 
-def take_step(notice: Notice, step: EscalationStep) -> None:
+def take_step(notice: Notice, step: EscalationStep, now: dt.datetime | None = None) -> None:
     """One rung of the ladder after the deadline: a reminder, the second notice (a new clock), an escalation."""
     if step.kind == EscalationStep.Kind.REMINDER:
         send_dispatch(notice, Dispatch.Kind.REMINDER, note=_("quá hạn"))
         log_event(notice, "notice.reminder", note=str(step))
     elif step.kind == EscalationStep.Kind.SECOND_NOTICE:
-        now = timezone.now()
+        now = now or timezone.now()
         Notice.objects.filter(pk=notice.pk).update(due_at=clocks.deadline(now, notice.legal_basis))
         notice.refresh_from_db()
         send_dispatch(notice, Dispatch.Kind.SECOND_NOTICE)
