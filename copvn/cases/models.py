@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from copvn.core.states import IllegalTransition, move  # noqa: F401 (IllegalTransition: raised by move_to)
+
 
 class State(models.TextChoices):
     RECEIVED = "received", _("Tiếp nhận")
@@ -31,10 +33,6 @@ TRANSITIONS: dict[str, set[str]] = {
     State.CLOSED: {State.ASSESSING},
 }
 OPEN_STATES = [s for s in State.values if s != State.CLOSED]
-
-
-class IllegalTransition(Exception):
-    pass
 
 
 class CaseQuerySet(models.QuerySet):
@@ -68,12 +66,7 @@ class Case(models.Model):
 
     def move_to(self, target: str) -> bool:
         """Conditional update: returns False when another actor moved the case first."""
-        if target not in TRANSITIONS.get(self.state, set()):
-            raise IllegalTransition(f"{self.state} → {target} is not allowed")
-        won = Case.objects.filter(pk=self.pk, state=self.state).update(state=target, updated_at=timezone.now())
-        if won:
-            self.state = target
-        return bool(won)
+        return move(self, TRANSITIONS, target, updated_at=timezone.now())
 
     def make_urgent(self, hours: int, since: dt.datetime) -> None:
         """Start (or keep the earlier) emergency clock; urgency never gets later."""

@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from copvn.core.states import IllegalTransition, move  # noqa: F401 (IllegalTransition: raised by move_to)
+
 
 class State(models.TextChoices):
     SENT = "sent", _("Đã chuyển")
@@ -23,10 +25,6 @@ TRANSITIONS: dict[str, set[str]] = {
     State.CLOSED: set(),
     State.CANCELLED: set(),
 }
-
-
-class IllegalTransition(Exception):
-    pass
 
 
 class Referral(models.Model):
@@ -71,11 +69,4 @@ class Referral(models.Model):
         return self.reference
 
     def move_to(self, target: str, **fields) -> bool:
-        if target not in TRANSITIONS.get(self.state, set()):
-            raise IllegalTransition(f"{self.state} → {target} is not allowed")
-        won = Referral.objects.filter(pk=self.pk, state=self.state).update(state=target, **fields)
-        if won:
-            self.state = target
-            for name, value in fields.items():
-                setattr(self, name, value)
-        return bool(won)
+        return move(self, TRANSITIONS, target, **fields)

@@ -17,7 +17,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .states import TRANSITIONS, IllegalTransition, State
+from copvn.core.states import move
+
+from .states import TRANSITIONS, State
 
 
 class LegalBasis(models.Model):
@@ -161,14 +163,7 @@ class Notice(models.Model):
 
     def move_to(self, target: str, **fields) -> bool:
         """Conditional update: False when another actor moved the notice first."""
-        if target not in TRANSITIONS.get(self.state, set()):
-            raise IllegalTransition(f"{self.state} → {target} is not allowed")
-        won = Notice.objects.filter(pk=self.pk, state=self.state).update(state=target, **fields)
-        if won:
-            self.state = target
-            for name, value in fields.items():
-                setattr(self, name, value)
-        return bool(won)
+        return move(self, TRANSITIONS, target, **fields)
 
     @property
     def time_left(self) -> dt.timedelta | None:

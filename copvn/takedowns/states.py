@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from copvn.core.states import IllegalTransition  # noqa: F401 (raised by Notice.move_to)
+
 
 class State(models.TextChoices):
     DRAFT = "draft", _("Dự thảo")
@@ -50,7 +52,3 @@ OPEN_AFTER_SENDING = frozenset(_OPEN_AFTER_SENDING)
 ANSWERABLE = frozenset({S.SENT, S.ACKNOWLEDGED, S.STILL_LIVE, S.ESCALATED, S.REMOVAL_REPORTED})
 CLOCK_RUNNING = frozenset({S.SENT, S.ACKNOWLEDGED, S.DISPUTED, S.STILL_LIVE, S.ESCALATED, S.REMOVAL_REPORTED})
 FINISHED = frozenset({S.VERIFIED_REMOVED, S.VERIFIED_UNAVAILABLE, S.CLOSED, S.CANCELLED})
-
-
-class IllegalTransition(Exception):
-    pass
