@@ -314,7 +314,8 @@ def test_every_role_against_every_staff_operation(role, client, make_user, queue
 def test_the_openapi_document_lists_the_staff_operations_with_their_capability(client, db):
     spec = client.get("/api/v1/openapi.json").json()
     staff = {(path, method): op for path, ops in spec["paths"].items() for method, op in ops.items()
-             if op.get("security") == [{"StaffTokenAuth": []}]}
+             if op.get("security") == [{"StaffTokenAuth": []}]
+             and not path.startswith(("/api/v1/takedowns", "/api/v1/referrals"))}  # tests/test_takedown_api.py
     assert {(p, m) for p, m in staff} == {
         ("/api/v1/cases", "get"), ("/api/v1/cases/{reference}", "get"), ("/api/v1/queue/claim", "post"),
         ("/api/v1/queue/items/{item_id}/renew", "post"), ("/api/v1/queue/items/{item_id}/release", "post"),

@@ -133,12 +133,13 @@ def test_a_closed_notice_takes_no_answer_and_says_why_in_vietnamese(client, worl
     assert Notice.objects.get(pk=notice.pk).state == State.CLOSED
 
 
-def test_the_liaisons_staff_token_answers_but_an_analysts_token_is_refused(client, world):
+def test_the_liaisons_staff_token_answers_but_an_analysts_token_is_refused(client, world, make_user):
     notice = sent_notice(world)
-    analyst = token(world.analyst)
-    assert call(client, "get", "/notices", analyst).status_code == 401
-    assert call(client, "get", f"/notices/{notice.pk}", analyst).status_code == 401
-    assert call(client, "post", f"/notices/{notice.pk}/acknowledge", analyst, {}).status_code == 401
+    inside = make_user("analyst", "phantich-isp", organisation=world.isp)  # refused by role, not by organisation
+    for analyst in (token(world.analyst), token(inside)):
+        assert call(client, "get", "/notices", analyst).status_code == 401
+        assert call(client, "get", f"/notices/{notice.pk}", analyst).status_code == 401
+        assert call(client, "post", f"/notices/{notice.pk}/acknowledge", analyst, {}).status_code == 401
     assert Notice.objects.get(pk=notice.pk).state == State.SENT
     liaison = token(world.liaison)
     assert call(client, "get", "/notices", liaison).json()["count"] == 1

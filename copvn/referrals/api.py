@@ -11,6 +11,7 @@ from copvn.cases.models import Case
 from copvn.orgs.models import Organisation
 from copvn.review.api import needs
 from copvn.review.api_schemas import Problem
+from copvn.takedowns.services import NoticeRefused
 
 from . import services
 from .models import Referral
@@ -65,7 +66,7 @@ def create_referral(request, body: ReferIn):
         raise HttpError(404, "no such case or organisation")
     try:
         referral = services.refer(case, organisation, body.destination, request.user, note=body.note, request=request)
-    except services.ReferralRefused as refused:
+    except (services.ReferralRefused, NoticeRefused) as refused:
         return Status(409, {"detail": str(refused)})
     return Status(201, _out(referral))
 
