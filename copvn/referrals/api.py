@@ -3,7 +3,7 @@ record outcomes — the same capabilities and services as the pages."""
 
 from __future__ import annotations
 
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 
@@ -32,6 +32,11 @@ class ReferralOut(Schema):
     package_sha256: str
 
 
+class PageIn(Schema):
+    limit: int = Field(100, ge=1, le=500)
+    offset: int = Field(0, ge=0, le=10_000_000)
+
+
 class ReferIn(Schema):
     case: str = Field(..., description="The case's reference.")
     organisation: str = Field(..., description="The receiving organisation's code.")
@@ -53,8 +58,8 @@ def _out(r: Referral) -> dict:
 
 @router.get("/referrals", response={200: list[ReferralOut], 403: Problem}, summary="Referrals, newest first",
             **needs("referrals.view"))
-def list_referrals(request, limit: int = 100, offset: int = 0):
-    return [_out(r) for r in services.visible_to(request.user)[offset:offset + min(limit, 500)]]
+def list_referrals(request, page: Query[PageIn]):
+    return [_out(r) for r in services.visible_to(request.user)[page.offset:page.offset + page.limit]]
 
 
 @router.post("/referrals", response={201: ReferralOut, 403: Problem, 404: Problem, 409: Problem},
@@ -73,8 +78,8 @@ def create_referral(request, body: ReferIn):
 
 @router.get("/referrals/inbox", response={200: list[ReferralOut], 403: Problem},
             summary="Referrals to the caller's organisation", **needs("referrals.respond"))
-def referral_inbox(request, limit: int = 100, offset: int = 0):
-    return [_out(r) for r in services.visible_to(request.user)[offset:offset + min(limit, 500)]]
+def referral_inbox(request, page: Query[PageIn]):
+    return [_out(r) for r in services.visible_to(request.user)[page.offset:page.offset + page.limit]]
 
 
 def _mine(request, reference: str) -> Referral:

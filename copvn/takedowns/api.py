@@ -5,6 +5,7 @@ the same capabilities as the pages (copvn/accounts/roles.py). Handlers call the 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from django.db import transaction
 from ninja import Field, Query, Router, Schema
@@ -81,10 +82,10 @@ class NoticePage(Schema):
 
 
 class NoticeFilter(Schema):
-    state: str | None = Field(None, description="Only notices in this state.")
+    state: str | None = Field(None, max_length=24, description="Only notices in this state.")
     since: dt.datetime | None = Field(None, description="Only notices sent at or after this time.")
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=10_000_000)
 
 
 class AnswerIn(Schema):
@@ -259,7 +260,7 @@ class FigureOut(Schema):
 @staff_router.get("/takedowns/figures", response={200: list[FigureOut], 403: Problem},
                   summary="Per provider or category: sent, acknowledged, verified removed, disputed, overdue, "
                           "median and p90 hours to verified removal", **needs("notices.figures"))
-def staff_figures(request, by: str = "provider"):
-    return [row.__dict__ for row in figures.table("category" if by == "category" else "provider")]
+def staff_figures(request, by: Literal["provider", "category"] = "provider"):
+    return [row.__dict__ for row in figures.table(by)]
 
 
