@@ -177,7 +177,7 @@ def test_a_mail_server_that_is_down_keeps_the_notice_until_it_comes_up(world, se
     page = client.get("/notices/outbox/?status=pending")
     assert page.status_code == 200
     html = page.content.decode()
-    assert "abuse@vong-lap.example" in html and "notice.notice" in html and "refused" in html
+    assert "abuse@vong-lap.example" in html and "Yêu cầu gỡ bỏ" in html and "refused" in html
 
     handler = Collect()
     controller = start_smtp(handler, port)

@@ -247,3 +247,24 @@ def test_a_new_report_of_a_removed_address_gets_it_checked_again_at_once(world, 
     verification.run_due()
     notice.refresh_from_db()
     assert notice.state == State.STILL_LIVE
+
+
+def test_one_host_is_checked_at_most_once_per_interval_across_runs_and_workers(world, settings):
+    from copvn.takedowns.models import HostSlot
+
+    settings.NOTICE_HOST_INTERVAL_SECONDS = 30
+    decided_case(world, "/p/1")
+    decided_case(world, "/p/2")
+    notice = services.approve(Notice.objects.get(), world.legal)
+    NoticeURL.objects.filter(notice=notice).update(next_check_at=timezone.now() - dt.timedelta(seconds=1))
+    first = verification.run_due()
+    assert first == {"checked": 1, "deferred": 1}, "one request to the host per run"
+    assert verification.run_due() == {"checked": 0, "deferred": 0}, "the host rests for the interval, the other URL waits"
+    waiting = NoticeURL.objects.filter(notice=notice, checks_done=0).get()
+    free_at = HostSlot.objects.get(host="127.0.0.1").next_free_at
+    assert waiting.next_check_at >= free_at - dt.timedelta(seconds=1)
+    assert free_at >= NoticeURL.objects.get(notice=notice, checks_done=1).last_checked_at + dt.timedelta(seconds=29)
+    HostSlot.objects.update(next_free_at=timezone.now() - dt.timedelta(seconds=1))
+    NoticeURL.objects.filter(pk=waiting.pk).update(next_check_at=timezone.now() - dt.timedelta(seconds=1))
+    assert verification.run_due()["checked"] == 1
+    assert len([p for p in Pages.hits if p.startswith("/p/")]) == 2

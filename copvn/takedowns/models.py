@@ -285,3 +285,10 @@ class Reupload(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["notice", "case", "kind"], name="reupload_once")]
+
+
+class HostSlot(models.Model):
+    """When a host may next be checked: shared by every worker, so politeness holds across processes."""
+
+    host = models.CharField(max_length=255, primary_key=True)
+    next_free_at = models.DateTimeField()

@@ -1,5 +1,8 @@
 """Who is responsible for a URL on a given day: the platform that serves it (by its domains in the registry as
-it was that day), or else the ISP whose networks hold the addresses of the hosting trace."""
+it was that day), or else the ISP whose networks hold the addresses of the hosting trace.
+
+`Registry(day)` reads the registry once (platform domains, ISP networks) and answers many URLs; the
+verification scheduler keeps one per run."""
 
 from __future__ import annotations
 
@@ -13,37 +16,44 @@ from copvn.orgs.models import Organisation
 from .models import ProviderContact
 
 
-def provider_for(host: str, addresses: list[str], day: dt.date | None = None) -> Organisation | None:
-    day = day or timezone.localdate()
-    return platform_for(host, day) or isp_for(addresses, day)
+class Registry:
+    def __init__(self, day: dt.date | None = None):
+        self.day = day or timezone.localdate()
+        self.platforms = [(org, {d.strip().lower() for d in org.domains.split(",") if d.strip()})
+                          for org in Organisation.objects.as_of(self.day).exclude(domains="")]
+        self.networks = []
+        for contact in ProviderContact.objects.exclude(networks="").select_related("organisation"):
+            if contact.organisation.is_valid_on(self.day):
+                self.networks += [(contact.organisation, n) for n in _networks(contact.networks)]
 
+    def provider_for(self, host: str, addresses: list[str]) -> Organisation | None:
+        return self.platform_for(host) or self.isp_for(addresses)
 
-def platform_for(host: str, day: dt.date) -> Organisation | None:
-    labels = host.lower().strip(".").split(".")
-    suffixes = {".".join(labels[i:]) for i in range(len(labels))}
-    for org in Organisation.objects.as_of(day).exclude(domains=""):
-        if suffixes & {d.strip().lower() for d in org.domains.split(",") if d.strip()}:
-            return org
-    return None
+    def platform_for(self, host: str) -> Organisation | None:
+        labels = host.lower().strip(".").split(".")
+        suffixes = {".".join(labels[i:]) for i in range(len(labels))}
+        return next((org for org, domains in self.platforms if suffixes & domains), None)
 
-
-def isp_for(addresses: list[str], day: dt.date) -> Organisation | None:
-    parsed = []
-    for raw in addresses:
-        try:
-            parsed.append(ipaddress.ip_address(raw.split("%")[0]))
-        except ValueError:
-            continue
-    if not parsed:
-        return None
-    for contact in ProviderContact.objects.exclude(networks="").select_related("organisation"):
-        if not contact.organisation.is_valid_on(day):
-            continue
-        for line in contact.networks.split():
+    def isp_for(self, addresses: list[str]) -> Organisation | None:
+        parsed = []
+        for raw in addresses:
             try:
-                network = ipaddress.ip_network(line.strip(), strict=False)
+                parsed.append(ipaddress.ip_address(raw.split("%")[0]))
             except ValueError:
                 continue
-            if any(address in network for address in parsed if address.version == network.version):
-                return contact.organisation
-    return None
+        for org, network in self.networks:
+            if any(a in network for a in parsed if a.version == network.version):
+                return org
+        return None
+
+
+def _networks(text: str):
+    for line in text.split():
+        try:
+            yield ipaddress.ip_network(line.strip(), strict=False)
+        except ValueError:
+            continue
+
+
+def provider_for(host: str, addresses: list[str], day: dt.date | None = None) -> Organisation | None:
+    return Registry(day).provider_for(host, addresses)

@@ -102,7 +102,7 @@ def _open_draft(provider, basis, decision, now, request) -> Notice:
     issuer = issuer_for(decision.decided_by)
     notice = Notice.objects.create(
         reference=f"tmp-{uuid.uuid4().hex[:18]}", provider=provider, issuer=issuer, legal_basis=basis,
-        description=decision.case.summary or decision.reason[:500], categories=sorted(decision.categories),
+        description="", categories=sorted(decision.categories),  # never the case's own words: they may name a child
         language=getattr(getattr(provider, "notice_contact", None), "language", "vi"),
         group_until=now + dt.timedelta(minutes=settings.NOTICE_GROUP_MINUTES), drafted_by=decision.decided_by)
     notice.reference = f"YC-{timezone.localdate(now).year}-{notice.pk:05d}"

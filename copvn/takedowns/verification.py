@@ -20,13 +20,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from copvn.detect import fetch, liveness
 
 from . import clocks, routing
-from .models import Notice, NoticeURL, Reupload, VerificationCheck
+from .models import HostSlot, Notice, NoticeURL, Reupload, VerificationCheck
 from .states import TRANSITIONS, State
 
 CLAIM = dt.timedelta(minutes=10)
@@ -68,8 +68,10 @@ def policy() -> fetch.FetchPolicy:
 @dataclass
 class Outcome:
     url_id: int
+    host: str
     live: liveness.Liveness
     addresses: list[str]
+    finished: dt.datetime
 
 
 def run_due(now: dt.datetime | None = None, limit: int | None = None) -> dict[str, int]:
@@ -79,33 +81,60 @@ def run_due(now: dt.datetime | None = None, limit: int | None = None) -> dict[st
     batch, deferred = _claim(now, limit)
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
         outcomes = list(pool.map(_probe, batch))
+    registry = routing.Registry(timezone.localdate(now))
     for outcome in outcomes:
-        record_outcome(outcome)
+        _release_host(outcome.host, outcome.finished)
+        record_outcome(outcome, registry)
     return {"checked": len(outcomes), "deferred": deferred}
 
 
 def _claim(now: dt.datetime, limit: int) -> tuple[list[NoticeURL], int]:
-    """Due URLs, one per host in this run (politeness); the others of a host move to its next free slot."""
-    gap = dt.timedelta(seconds=settings.NOTICE_HOST_INTERVAL_SECONDS)
-    picked, hosts, deferred = [], set(), 0
+    """Due URLs, at most one per host, and only on a host that is free (HostSlot, shared by all workers); the
+    other due URLs of a busy host move to its next free slot, one UPDATE per host."""
+    picked, taken, later, deferred = [], set(), {}, 0
     due = NoticeURL.objects.filter(next_check_at__lte=now, dropped=False).order_by("next_check_at")
     for url in due.only("pk", "host", "url", "next_check_at")[: limit * 4]:
-        if url.host in hosts:
-            NoticeURL.objects.filter(pk=url.pk, next_check_at=url.next_check_at).update(next_check_at=now + gap)
-            deferred += 1
+        if url.host in taken or url.host in later:
+            later.setdefault(url.host, (now + CLAIM, []))[1].append(url.pk)
+            continue
+        busy_until = _take_host(url.host, now)
+        if busy_until is not None:
+            later[url.host] = (busy_until, [url.pk])
             continue
         if NoticeURL.objects.filter(pk=url.pk, next_check_at=url.next_check_at).update(next_check_at=now + CLAIM):
-            hosts.add(url.host)
+            taken.add(url.host)
             picked.append(url)
         if len(picked) >= limit:
             break
+    for _host, (free_at, pks) in later.items():
+        deferred += NoticeURL.objects.filter(pk__in=pks, next_check_at__lte=now).update(next_check_at=free_at)
     return picked, deferred
+
+
+def _take_host(host: str, now: dt.datetime) -> dt.datetime | None:
+    """Reserve the host while its check is in flight (released to `finished + interval` by record_outcome, so
+    the interval counts from the end of one request to the start of the next); None when reserved, else when
+    it is free again."""
+    try:
+        with transaction.atomic():
+            HostSlot.objects.get_or_create(host=host, defaults={"next_free_at": now})
+    except IntegrityError:  # another worker created it meanwhile
+        pass
+    if HostSlot.objects.filter(host=host, next_free_at__lte=now).update(next_free_at=now + CLAIM):
+        return None
+    free_at = HostSlot.objects.filter(host=host).values_list("next_free_at", flat=True).first()
+    return max(free_at or now, now + dt.timedelta(seconds=settings.NOTICE_HOST_INTERVAL_SECONDS))
+
+
+def _release_host(host: str, finished: dt.datetime) -> None:
+    HostSlot.objects.filter(host=host).update(
+        next_free_at=finished + dt.timedelta(seconds=settings.NOTICE_HOST_INTERVAL_SECONDS))
 
 
 def _probe(url: NoticeURL) -> Outcome:
     target = url.url if url.url.lower().startswith(("http://", "https://")) else "https://" + url.url
     result = liveness.check(target, policy())
-    return Outcome(url.pk, result, _addresses(url.host))
+    return Outcome(url.pk, url.host, result, _addresses(url.host), timezone.now())
 
 
 def _addresses(host: str) -> list[str]:
@@ -115,7 +144,7 @@ def _addresses(host: str) -> list[str]:
         return []
 
 
-def record_outcome(outcome: Outcome) -> NoticeURL:
+def record_outcome(outcome: Outcome, registry: routing.Registry | None = None) -> NoticeURL:
     """Keep the check as evidence, settle the URL (three misses for removal), schedule its next check, and
     settle the notice."""
     with transaction.atomic():
@@ -135,7 +164,7 @@ def record_outcome(outcome: Outcome) -> NoticeURL:
         url.next_check_at = _next_check(url, status, now)
         url.save(update_fields=["verified", "misses", "last_checked_at", "checks_done", "first_miss_at",
                                 "next_check_at"])
-        _watch_provider(url, outcome.addresses, now)
+        _watch_provider(url, outcome.addresses, now, registry or routing.Registry(timezone.localdate(now)))
         settle_notice(url.notice, now, came_back=previous == NoticeURL.Verified.REMOVED and status == "live", url=url)
     return url
 
@@ -148,11 +177,11 @@ def _next_check(url: NoticeURL, status: str, now: dt.datetime) -> dt.datetime | 
     return next_scheduled(url.notice.sent_at or now, now)
 
 
-def _watch_provider(url: NoticeURL, addresses: list[str], now: dt.datetime) -> None:
+def _watch_provider(url: NoticeURL, addresses: list[str], now: dt.datetime, registry: routing.Registry) -> None:
     """Hosting moved to another provider: the clock stops until an analyst confirms the new addressee."""
     if url.notice.provider.kind == "platform" or not addresses:
         return
-    current = routing.provider_for(url.host, addresses, timezone.localdate(now))
+    current = registry.provider_for(url.host, addresses)
     if current is None or current.pk == url.notice.provider_id or url.moved_to_id == current.pk:
         return
     NoticeURL.objects.filter(pk=url.pk).update(moved_to=current, addresses=addresses)
