@@ -68,7 +68,8 @@ def machine() -> str:
         model = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
     except (OSError, StopIteration):
         pass
-    return f"{usable} CPUs usable ({cpus} online){', ' + model if model else ''}"
+    load = f", load average {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else ""
+    return f"{usable} CPUs usable ({cpus} online){', ' + model if model else ''}{load}"
 
 
 class Environment:
@@ -172,6 +173,7 @@ def seed(notices: int, hosts: int, gone: float, port: int) -> dict:
     """Organisations, the ISP's contact, and `notices` sent notices with one due URL each (bulk_create)."""
     import datetime as dt
 
+    from django.db import connection
     from django.utils import timezone
 
     from copvn.cases.models import Case
@@ -211,6 +213,9 @@ def seed(notices: int, hosts: int, gone: float, port: int) -> dict:
                                   addresses=["127.0.0.1"],
                                   next_check_at=now - dt.timedelta(seconds=rng.uniform(1, 3600))))
         NoticeURL.objects.bulk_create(rows)
+    if connection.vendor == "postgresql":  # the statistics autovacuum would have gathered after such a load
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE takedowns_noticeurl, takedowns_notice, cases_case")
     return {"notices": notices, "hosts": hosts, "gone": gone_count, "seed_s": round(time.perf_counter() - started, 1)}
 
 
@@ -504,7 +509,7 @@ def main():
                 server.wait()
         env.close()
     print(table(seeded, select, run, polite, peers, args))
-    print(json.dumps({"bench": "notice-verification", "engine": select["engine"], "seed": seeded,
+    print(json.dumps({"bench": "notice-verification", "machine": machine(), "engine": select["engine"], "seed": seeded,
                       "settings": {"per_run": args.per_run, "interval_s": args.interval, "threads": 8,
                                    "workers": args.workers, "seconds": args.seconds},
                       "claim_select": {k: v for k, v in select.items() if k != "plan"},

@@ -107,6 +107,41 @@ def page_name(url: str) -> str:
     return path.replace("/", "-") or "home"
 
 
+# A list page (by path) → the links on it to follow to each item's own page, and how many of them.
+DETAILS = {
+    "/notices/": ("main table a[href^='/notices/YC-']", 6),
+    "/provider/notices/": ("main table a[href^='/provider/notices/']", 3),
+    "/referrals/": ("main table a[href^='/referrals/CH-']", 3),
+    "/referrals/inbox/": ("main table a[href^='/referrals/inbox/']", 3),
+    "/notices/contacts/": ("main table a[href^='/notices/contacts/']", 1),
+}
+# Pages that no menu links to: the notices past their deadline.
+EXTRA = {"/notices/": ["/notices/?overdue=1"]}
+
+
+def detail_pages(page: Page, base: str, role: str, href: str, camera: Camera) -> None:
+    """The pages of the items a list shows (notices, referrals, contacts), and the case page of a notice,
+    which holds the coordination section."""
+    selector, most = DETAILS.get(href, ("", 0))
+    targets = list(dict.fromkeys(a.get_attribute("href") for a in page.locator(selector).all()))[:most] \
+        if selector else []
+    for extra in EXTRA.get(href, []):
+        page.goto(base + extra)
+        camera.shoot(page, role, page_name(href) + "-overdue")
+    for target in targets:
+        page.goto(base + target)
+        camera.shoot(page, role, page_name(target))
+    case = page.locator("main a[href^='/cases/']").first
+    if targets and case.count():
+        case.click()
+        page.wait_for_load_state()
+        camera.shoot(page, role, "case-coordination")
+        form = page.locator("#coordination details > summary")
+        if form.count():
+            form.click()
+            camera.shoot(page, role, "case-coordination-refer")
+
+
 def role_pages(page: Page, base: str, user: dict, camera: Camera, reference: str) -> None:
     role = user["role"]
     sign_in(page, base, user, camera)
@@ -121,6 +156,8 @@ def role_pages(page: Page, base: str, user: dict, camera: Camera, reference: str
             continue
         page.goto(base + href)
         camera.shoot(page, role, page_name(href))
+        detail_pages(page, base, role, href, camera)
+        page.goto(base + href)
         if page_name(href) == "cases":
             first = page.locator("table a[href^='/cases/']").first
             if first.count():
@@ -141,8 +178,11 @@ def main() -> int:
     parser.add_argument("--base", required=True, help="the server, e.g. http://127.0.0.1:8000")
     parser.add_argument("--users", required=True, type=Path, help="the JSON lines that `copvn demo` printed")
     parser.add_argument("--out", required=True, type=Path, help="the folder for the pictures")
+    parser.add_argument("--roles", default="", help="only these roles, comma-separated (default: every role)")
     options = parser.parse_args()
     users = [json.loads(line) for line in options.users.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if options.roles:
+        users = [user for user in users if user["role"] in options.roles.split(",")]
     camera = Camera(options.out)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)

@@ -237,6 +237,9 @@ def _notice(user, make_org, case):
     from copvn.core.outbox import DOCUMENTS
     from copvn.takedowns.models import Dispatch, LegalBasis, Notice, NoticeURL
 
+    existing = Notice.objects.filter(reference="YC-2026-00001").first()
+    if existing is not None:  # a test that opens several views reuses the one notice
+        return existing, existing.dispatches.get()
     provider = user.organisation if user is not None and user.role == "platform_liaison" else make_org(kind="isp")
     notice = Notice.objects.create(reference="YC-2026-00001", provider=provider, issuer=make_org(),
                                    legal_basis=LegalBasis.objects.first(), state="sent")
@@ -253,6 +256,9 @@ def _referral(user, make_org, case):
     if user is not None and user.role in LIAISONS and user.organisation is None:
         user.organisation = make_org(kind="police")
         user.save(update_fields=["organisation"])
+    existing = Referral.objects.filter(reference="CH-2026-00001").first()
+    if existing is not None:  # a test that opens several views reuses the one referral
+        return existing
     to = user.organisation if user is not None and user.role in LIAISONS else make_org(kind="police")
     return Referral.objects.create(reference="CH-2026-00001", case=case, destination="police", organisation=to,
                                    package_docx=DOCUMENTS.store(b"package"), package_sha256="0" * 64)
