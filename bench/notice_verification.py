@@ -278,11 +278,11 @@ def role_worker(args) -> None:
             with lock:
                 probe_s[0] += time.perf_counter() - started
 
-    def timed_record(outcome):
+    def timed_record(outcome, registry=None):
         phase["name"] = "record"
         started = time.perf_counter()
         try:
-            return original_record(outcome)
+            return original_record(outcome, registry)
         finally:
             record_s[0] += time.perf_counter() - started
             results[outcome.live.result] += 1

@@ -117,6 +117,7 @@ MATRIX = {
     "takedowns:figures": ("get", NOTICES_FIGURES),
     "takedowns:figures_export": ("get", NOTICES_FIGURES),
     "takedowns:contacts": ("get", {"legal_officer", "admin"}),
+    "takedowns:settings": ("get", NOTICES_VIEW),
     "takedowns:contact_edit": ("get", {"legal_officer", "admin"}),
     "takedowns:outbox": ("get", {"legal_officer", "auditor", "admin"}),
     "takedowns:outbox_retry": ("post", {"legal_officer", "admin"}),
@@ -275,7 +276,7 @@ def _coordination_url(name, user, make_org, case):
         if name == "referrals:refer":
             return reverse(name, args=[case.reference])
         return reverse(name, args=[_referral(user, make_org, case).reference])
-    if name in {"takedowns:list", "takedowns:figures", "takedowns:figures_export", "takedowns:contacts",
+    if name in {"takedowns:list", "takedowns:settings", "takedowns:figures", "takedowns:figures_export", "takedowns:contacts",
                 "takedowns:outbox", "takedowns:portal", "api:staff_notices", "api:staff_figures"}:
         return reverse(name)
     if name == "takedowns:contact_edit":

@@ -268,3 +268,35 @@ def test_one_host_is_checked_at_most_once_per_interval_across_runs_and_workers(w
     NoticeURL.objects.filter(pk=waiting.pk).update(next_check_at=timezone.now() - dt.timedelta(seconds=1))
     assert verification.run_due()["checked"] == 1
     assert len([p for p in Pages.hits if p.startswith("/p/")]) == 2
+
+
+def test_an_administrator_changes_a_clock_on_the_settings_page_and_a_legal_officer_only_reads_it(world, client,
+                                                                                                   make_user):
+    from .conftest import sign_in_client
+
+    page = {}
+
+    def form(hours):
+        data = {"basis-TOTAL_FORMS": LegalBasis.objects.count(), "basis-INITIAL_FORMS": LegalBasis.objects.count(),
+                "step-TOTAL_FORMS": 0, "step-INITIAL_FORMS": 0}
+        for i, basis in enumerate(LegalBasis.objects.order_by("precedence", "code")):
+            for name in ("name", "citation", "trigger", "precedence"):
+                data[f"basis-{i}-{name}"] = getattr(basis, name)
+            data[f"basis-{i}-id"], data[f"basis-{i}-active"] = basis.pk, "on"
+            data[f"basis-{i}-hours"] = hours if basis.code == "nd147-2024-authority" else basis.hours
+            for name in ("cases_from", "cases_until"):
+                value = getattr(basis, name)
+                data[f"basis-{i}-{name}"] = value.isoformat() if value else ""
+        return data
+
+    sign_in_client(client, world.legal)
+    page["legal"] = client.get("/notices/settings/")
+    assert page["legal"].status_code == 200 and "Nghị định 147/2024" in page["legal"].content.decode()
+    assert client.post("/notices/settings/", form(30)).status_code == 403
+    sign_in_client(client, make_user("admin", "quantri"))
+    response = client.post("/notices/settings/", form(30))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert LegalBasis.objects.get(code="nd147-2024-authority").hours == 30
+    from copvn.audit.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="notice.settings", data__legal_bases=["nd147-2024-authority"]).exists()

@@ -54,6 +54,7 @@ ACTIONS = {
     "notice.letter_read": _("Tải văn bản yêu cầu gỡ bỏ"),
     "notice.figures_export": _("Xuất số liệu gỡ bỏ"),
     "notice.contact": _("Sửa địa chỉ nhận yêu cầu của nhà cung cấp"),
+    "notice.settings": _("Sửa căn cứ pháp lý, thời hạn và các bước xử lý quá hạn"),
     "outbox.retry": _("Gửi lại thư trong hộp thư đi"),
     "referral.send": _("Chuyển hồ sơ tới cơ quan chức năng"),
     "referral.no_destination": _("Không có cơ quan nhận hồ sơ mặc định"),

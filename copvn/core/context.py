@@ -16,6 +16,7 @@ NAV = [
     ("referrals.respond", "referrals:inbox", _("Hồ sơ được chuyển tới")),
     ("notices.figures", "takedowns:figures", _("Số liệu gỡ bỏ")),
     ("notices.contacts", "takedowns:contacts", _("Địa chỉ nhận yêu cầu")),
+    ("notices.settings", "takedowns:settings", _("Căn cứ pháp lý và thời hạn")),
     ("outbox.view", "takedowns:outbox", _("Hộp thư đi")),
     ("intake.enter", "intake:staff_new", _("Nhập phản ánh")),
     ("intake.import", "intake:import", _("Nhập hàng loạt")),

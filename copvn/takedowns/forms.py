@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _l
 from copvn.audit.services import record
 
 from .channels import new_secret
-from .models import ProviderContact
+from .models import EscalationStep, LegalBasis, ProviderContact
 
 
 class ContactForm(forms.ModelForm):
@@ -48,3 +48,23 @@ class ContactForm(forms.ModelForm):
             record("notice.contact", request=request, obj=contact.organisation,
                    data={"email": contact.email, "webhook": contact.webhook_url, "new_secret": bool(secret)})
         return secret
+
+
+BasisForms = forms.modelformset_factory(
+    LegalBasis, extra=0, can_delete=False,
+    fields=["name", "citation", "hours", "trigger", "cases_from", "cases_until", "precedence", "active"],
+    widgets={"citation": forms.Textarea(attrs={"rows": 2}), "cases_from": forms.DateInput(attrs={"type": "date"}),
+             "cases_until": forms.DateInput(attrs={"type": "date"})})
+
+StepForms = forms.modelformset_factory(EscalationStep, extra=0, can_delete=False,
+                                       fields=["kind", "after_hours", "recipient_code", "active"])
+
+
+def save_settings(bases, steps, request) -> None:
+    """Legal bases and the ladder are data: a change applies to the next notice sent (or step taken)."""
+    with transaction.atomic():
+        changed = [f.instance.code for f in bases.forms if f.has_changed()]
+        bases.save()
+        moved = [f.instance.sequence for f in steps.forms if f.has_changed()]
+        steps.save()
+        record("notice.settings", request=request, data={"legal_bases": changed, "ladder_steps": moved})

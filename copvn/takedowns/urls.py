@@ -7,6 +7,7 @@ urlpatterns = [
     path("notices/", views.notice_list, name="list"),
     path("notices/figures/", views.figures_page, name="figures"),
     path("notices/figures.csv", views.figures_export, name="figures_export"),
+    path("notices/settings/", views.settings_page, name="settings"),
     path("notices/contacts/", views.contacts, name="contacts"),
     path("notices/contacts/<slug:code>/", views.contact_edit, name="contact_edit"),
     path("notices/outbox/", views.outbox_page, name="outbox"),

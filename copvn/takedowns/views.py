@@ -4,6 +4,7 @@ Views parse, authorise, call a service, render."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
@@ -22,7 +23,7 @@ from copvn.core.models import OutboxMessage
 from copvn.orgs.models import Organisation
 
 from . import figures, services
-from .forms import ContactForm
+from .forms import BasisForms, ContactForm, StepForms, save_settings
 from .models import Dispatch, Notice, NoticeURL, ProviderContact, VerificationCheck
 from .states import State
 
@@ -189,6 +190,23 @@ def contact_edit(request, code):
         messages.success(request, _("Đã lưu địa chỉ nhận yêu cầu của %(name)s.") % {"name": organisation.name})
         return redirect("takedowns:contacts")
     return render(request, "takedowns/contact_form.html", {"form": form, "organisation": organisation})
+
+
+@requires("notices.view")
+def settings_page(request):
+    """Legal bases with their clocks and the escalation ladder; an administrator edits them."""
+    editable = user_can(request.user, "notices.settings") and request.method == "POST"
+    bases = BasisForms(request.POST if editable else None, prefix="basis")
+    steps = StepForms(request.POST if editable else None, prefix="step")
+    if editable:
+        if bases.is_valid() and steps.is_valid():
+            save_settings(bases, steps, request)
+            messages.success(request, _("Đã lưu căn cứ pháp lý và các bước xử lý quá hạn."))
+            return redirect("takedowns:settings")
+    elif request.method == "POST":
+        raise PermissionDenied
+    return render(request, "takedowns/settings.html", {"bases": bases, "steps": steps,
+                                                       "can_edit": user_can(request.user, "notices.settings")})
 
 
 @requires("outbox.view")
