@@ -263,7 +263,8 @@ def portal_detail(request, reference):
         record("notice.read", request=request, obj=notice, data={"notice": notice.reference})
     context = _detail_context(notice)
     context["portal"] = True
-    context["events"] = context["events"].filter(at__gte=notice.sent_at)  # not copvn's internal steps before sending
+    if notice.sent_at:  # not copvn's internal steps before sending
+        context["events"] = context["events"].filter(at__gte=notice.sent_at)
     return render(request, "takedowns/portal_detail.html", context)
 
 
