@@ -125,6 +125,7 @@ def test_the_demo_has_notices_at_each_stage_for_each_role(db, settings, tmp_path
     states = set(Notice.objects.values_list("state", flat=True))
     assert {"draft", "sent", "verified_removed"} <= states
     assert Notice.objects.overdue().exists(), "the legal officer finds an overdue notice"
+    assert Notice.objects.filter(breached_at__isnull=False).exists(), "and its breach is in the figures"
     liaison = User.objects.get(username="nentang")
     assert Notice.objects.for_provider(liaison.organisation_id).exists(), "the Zalo liaison has a notice to answer"
     assert visible_to(User.objects.get(username="baovetreem")).exists(), "hotline 111 has a referral"

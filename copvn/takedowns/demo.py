@@ -13,7 +13,7 @@ from copvn.intake.models import Report
 from copvn.orgs.models import Organisation
 from copvn.review.services import DecisionInput, approve, decide
 
-from . import services
+from . import clocks, services
 from .models import Notice, NoticeURL, ProviderContact, VerificationCheck
 from .states import State
 
@@ -55,6 +55,7 @@ def add_takedowns(analyst, senior, legal) -> None:
             approve(decision, senior, True)
         for notice in Notice.objects.filter(urls__case=report.case, state=State.DRAFT).distinct():
             _advance(notice, stage, legal)
+    clocks.tick()  # the overdue notice: its breach recorded, the reminder and the second notice sent
 
 
 def _advance(notice: Notice, stage: str, legal) -> None:
@@ -62,8 +63,9 @@ def _advance(notice: Notice, stage: str, legal) -> None:
         return
     services.approve(notice, legal)
     notice.refresh_from_db()
-    back = {"removed": 12, "sent": 0, "overdue": 2}[stage]
-    sent = timezone.now() - dt.timedelta(days=back, hours=1)
+    back = {"removed": dt.timedelta(days=12, hours=1), "sent": dt.timedelta(hours=1),
+            "overdue": dt.timedelta(hours=29)}[stage]  # overdue by 5 hours: reminded, the second notice not yet
+    sent = timezone.now() - back
     Notice.objects.filter(pk=notice.pk).update(sent_at=sent, due_at=sent + (notice.due_at - notice.sent_at))
     if stage == "removed":
         _removed(notice, sent + dt.timedelta(hours=9, minutes=20))
