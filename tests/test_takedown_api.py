@@ -371,3 +371,12 @@ def test_the_openapi_document_lists_the_notice_and_referral_operations(client, d
         assert operations[key].get("x-capability") == capability, key
         assert operations[key]["summary"], key
     assert "ProviderAuth" in spec["components"]["securitySchemes"]
+
+
+def test_a_since_with_any_offset_is_read_as_utc_and_out_of_range_is_refused(world, client):
+    from copvn.intake import keys
+
+    _key, secret = keys.issue(world.isp, "k-since", "normal")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    assert client.get("/api/v1/notices", {"since": "8156-12-25T19:22:59+22:03"}, **auth).status_code == 200
+    assert client.get("/api/v1/notices", {"since": "9999-12-31T23:59:59-23:00"}, **auth).status_code == 422

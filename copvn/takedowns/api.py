@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 from ninja.security import HttpBearer
+from pydantic import field_validator
 
 from copvn.accounts import tokens
 from copvn.accounts.roles import has_capability
@@ -86,6 +87,17 @@ class NoticeFilter(Schema):
     since: dt.datetime | None = Field(None, description="Only notices sent at or after this time.")
     limit: int = Field(50, ge=1, le=500)
     offset: int = Field(0, ge=0, le=10_000_000)
+
+    @field_validator("since")
+    @classmethod
+    def in_utc(cls, value: dt.datetime | None) -> dt.datetime | None:
+        """Any offset the ISO format allows, as UTC (the database refuses offsets past ±14 h)."""
+        if value is None:
+            return None
+        try:
+            return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
+        except OverflowError:
+            raise ValueError("since is out of range") from None
 
 
 class AnswerIn(Schema):
