@@ -134,6 +134,39 @@ def worker(queues, interval, batch, max_tasks):
     run(queues=queues, interval=interval, batch=batch, max_tasks=max_tasks)
 
 
+@main.command("check-article")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.option("--agency", required=True, help="The press agency's organisation code (its consent records are used).")
+@click.option("--date", "day", default=None, help="Planned publication date, YYYY-MM-DD (default today).")
+@click.option("--title", default="", help="The article's title (matched against a consent's article or series).")
+@click.option("--medium", default="online", show_default=True, type=click.Choice(["print", "online", "tv", "radio",
+                                                                                  "social"]))
+def check_article(path, agency, day, title, medium):
+    """The pre-publication check of an article (text, HTML or DOCX file): the same JSON as the newsroom API."""
+    import datetime as dt
+
+    setup_django()
+    check_database()
+    from copvn.consent import check
+    from copvn.consent.files import read_article
+    from copvn.orgs.models import Organisation
+
+    organisation = Organisation.objects.filter(code=agency, kind="press").first()
+    if organisation is None:
+        raise click.ClickException(f"no press agency with the code {agency!r}")
+    try:
+        when = dt.date.fromisoformat(day) if day else dt.date.today()
+    except ValueError:
+        raise click.ClickException(f"--date {day!r}: expected YYYY-MM-DD") from None
+    data = click.get_binary_stream("stdin").read() if path == "-" else Path(path).read_bytes()
+    try:
+        text = read_article(data, Path(path).name)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    result = check.run(organisation, text, publication_date=when, title=title, medium=medium)
+    click.echo(json.dumps(result, ensure_ascii=False))
+
+
 @main.command()
 @click.option("--force", is_flag=True, help="Run every periodic job now, not only those whose interval passed.")
 def tick(force):

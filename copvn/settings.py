@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "copvn.lists",
     "copvn.takedowns",
     "copvn.referrals",
+    "copvn.consent",
 ]
 
 MIDDLEWARE = [

@@ -149,6 +149,11 @@ MATRIX = {
     "api:referral_inbox": ("get", API),
     "api:acknowledge_referral": ("post", API),
     "api:referral_outcome": ("post", API),
+    "api:prepublication_check": ("post", API),
+    "api:create_consent": ("post", API),
+    "api:get_consent": ("get", API),
+    "api:add_signer": ("post", API),
+    "api:withdraw_consent": ("post", API),
 }
 
 
@@ -228,6 +233,8 @@ def url_for(name, user, make_org, case=None):
             name in {"api:provider_notice", "api:acknowledge", "api:removed", "api:dispute", "api:acknowledge_referral",
                      "api:referral_outcome"}:
         return _coordination_url(name, user, make_org, case)
+    if name in {"api:get_consent", "api:add_signer", "api:withdraw_consent"}:
+        return reverse(name, args=[1])
     if name == "taxonomy:edit":
         return reverse(name, args=[Category.objects.first().code])
     return reverse(name)

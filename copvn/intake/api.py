@@ -157,3 +157,6 @@ api.add_router("", notices_staff_router)
 from copvn.referrals.api import router as referrals_router  # noqa: E402
 
 api.add_router("", referrals_router)
+from copvn.consent.api import router as press_router  # noqa: E402
+
+api.add_router("", press_router)
