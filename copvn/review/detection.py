@@ -108,7 +108,8 @@ def lexicon_version(base: str | None = None) -> str:
 
 def pii_version() -> str:
     """copvn.detect.pii has no version constant: a digest of its code and data files stands for one."""
-    files = (Path(pii.__file__), pii.DATA / "admin_units.tsv", pii.DATA / "given_names.txt")
+    code = sorted(Path(pii.__file__).parent.glob("*.py"))  # the package's modules
+    files = (*code, pii.DATA / "admin_units.tsv", pii.DATA / "given_names.txt")
     return f"files.{_files_digest(files)}"
 
 
