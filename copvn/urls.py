@@ -20,6 +20,7 @@ urlpatterns = [
     path("review/", include("copvn.review.urls")),
     path("", include("copvn.takedowns.urls")),
     path("", include("copvn.referrals.urls")),
+    path("consent/", include("copvn.consent.urls")),
     path("api/v1/", api.urls),
 ]
 mark_public(urlpatterns[-1].url_patterns)

@@ -149,6 +149,12 @@ MATRIX = {
     "api:referral_inbox": ("get", API),
     "api:acknowledge_referral": ("post", API),
     "api:referral_outcome": ("post", API),
+    "consent:list": ("get", {"press_editor", "auditor"}),
+    "consent:detail": ("get", {"press_editor", "auditor"}),
+    "consent:new": ("get", {"press_editor"}),
+    "consent:check": ("get", {"press_editor"}),
+    "consent:add_signer": ("post", {"press_editor"}),
+    "consent:withdraw": ("post", {"press_editor"}),
     "api:prepublication_check": ("post", API),
     "api:create_consent": ("post", API),
     "api:get_consent": ("get", API),
@@ -233,6 +239,8 @@ def url_for(name, user, make_org, case=None):
             name in {"api:provider_notice", "api:acknowledge", "api:removed", "api:dispute", "api:acknowledge_referral",
                      "api:referral_outcome"}:
         return _coordination_url(name, user, make_org, case)
+    if name in {"consent:detail", "consent:add_signer", "consent:withdraw"}:
+        return reverse(name, args=[_consent(user, make_org).pk])
     if name in {"api:get_consent", "api:add_signer", "api:withdraw_consent"}:
         return reverse(name, args=[1])
     if name == "taxonomy:edit":
@@ -270,6 +278,17 @@ def _referral(user, make_org, case):
     to = user.organisation if user is not None and user.role in LIAISONS else make_org(kind="police")
     return Referral.objects.create(reference="CH-2026-00001", case=case, destination="police", organisation=to,
                                    package_docx=DOCUMENTS.store(b"package"), package_sha256="0" * 64)
+
+
+def _consent(user, make_org):
+    import datetime as dt
+
+    from copvn.consent.models import ConsentRecord
+
+    agency = user.organisation if user is not None and user.role == "press_editor" else make_org(kind="press")
+    return ConsentRecord.objects.create(agency=agency, child_name="Nguyễn Thị Lan", name_key="nguyen thi lan",
+                                        date_of_birth=dt.date(2020, 3, 2), categories=["identity"], media=["online"],
+                                        valid_from=dt.date(2026, 1, 1))
 
 
 def _coordination_url(name, user, make_org, case):

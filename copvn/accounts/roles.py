@@ -80,6 +80,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "referrals.view": frozenset({"senior_analyst", "legal_officer", "auditor", "admin"}),
     "referrals.create": frozenset({"senior_analyst", "legal_officer"}),
     "referrals.respond": frozenset({"police_liaison", "child_services_liaison"}),
+    # The press: consents to publish a child's information (an agency sees its own) and the pre-publication check.
+    "consent.view": frozenset({"press_editor", "auditor"}),
+    "consent.manage": frozenset({"press_editor"}),
+    "consent.check": frozenset({"press_editor"}),
 }
 
 

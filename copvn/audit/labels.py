@@ -66,6 +66,7 @@ ACTIONS = {
     "consent.sign": _("Thêm chữ ký vào đồng ý công bố"),
     "consent.withdraw": _("Rút lại đồng ý công bố thông tin trẻ em"),
     "consent.check": _("Kiểm tra bài viết trước khi đăng"),
+    "consent.read": _("Xem hồ sơ đồng ý công bố"),
     "apikey.issue": _("Cấp khóa API"),
     "apikey.revoke": _("Thu hồi khóa API"),
     "token.create": _("Cấp mã truy cập API cá nhân"),

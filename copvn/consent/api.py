@@ -4,19 +4,16 @@ records. Another organisation's record answers 404; a key of an organisation tha
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 
-from django.db import transaction
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 
-from copvn.audit.services import record
 from copvn.detect import pii
 from copvn.review.api_schemas import Problem
 
 from . import check, services
-from .models import ConsentRecord, PrepublicationCheck
+from .models import ConsentRecord
 
 router = Router(tags=["press"])
 MAX_TEXT = 1_000_000
@@ -45,14 +42,8 @@ def prepublication_check(request, body: CheckIn):
     text = body.text or (pii.article_text(body.html) if body.html else "")
     if not text.strip():
         return Status(422, {"detail": "give the article's text or html"})
-    result = check.run(agency, text, publication_date=body.publication_date, title=body.title, medium=body.medium)
-    with transaction.atomic():
-        kept = PrepublicationCheck.objects.create(
-            agency=agency, api_key=request.auth, title=body.title, publication_date=body.publication_date,
-            medium=body.medium, text_sha256=hashlib.sha256(text.encode()).hexdigest(), result=result,
-            kept=body.keep)
-        record("consent.check", request=request, obj=kept, data={"agency": agency.code, "kept": body.keep,
-                                                                 "verdicts": [v["verdict"] for v in result["verdicts"]]})
+    kept, result = check.run_and_record(agency, text, publication_date=body.publication_date, title=body.title,
+                                        medium=body.medium, keep=body.keep, api_key=request.auth, request=request)
     return {"check": kept.pk, **result}
 
 

@@ -123,3 +123,24 @@ def _scope(record: ConsentRecord, mine, day, title, medium) -> list[str]:
     if day < record.valid_from or (record.valid_until and day > record.valid_until):
         reasons.append("period")
     return reasons
+
+
+def run_and_record(agency, text: str, *, publication_date: dt.date, title: str = "", medium: str = "online",
+                   keep: bool = False, by=None, api_key=None, request=None):
+    """The check, stored and audited (every check is; `keep` marks it as the record that the article was checked)."""
+    import hashlib
+
+    from django.db import transaction
+
+    from copvn.audit.services import record
+
+    from .models import PrepublicationCheck
+
+    result = run(agency, text, publication_date=publication_date, title=title, medium=medium)
+    with transaction.atomic():
+        kept = PrepublicationCheck.objects.create(
+            agency=agency, by=by, api_key=api_key, title=title, publication_date=publication_date, medium=medium,
+            text_sha256=hashlib.sha256(text.encode()).hexdigest(), result=result, kept=keep)
+        record("consent.check", request=request, actor=by, obj=kept,
+               data={"agency": agency.code, "kept": keep, "verdicts": [v["verdict"] for v in result["verdicts"]]})
+    return kept, result

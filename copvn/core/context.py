@@ -18,6 +18,8 @@ NAV = [
     ("notices.contacts", "takedowns:contacts", _("Địa chỉ nhận yêu cầu")),
     ("notices.settings", "takedowns:settings", _("Căn cứ pháp lý và thời hạn")),
     ("outbox.view", "takedowns:outbox", _("Hộp thư đi")),
+    ("consent.check", "consent:check", _("Kiểm tra trước khi đăng")),
+    ("consent.view", "consent:list", _("Đồng ý công bố thông tin trẻ em")),
     ("intake.enter", "intake:staff_new", _("Nhập phản ánh")),
     ("intake.import", "intake:import", _("Nhập hàng loạt")),
     ("orgs.view", "orgs:list", _("Cơ quan, tổ chức")),

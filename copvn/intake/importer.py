@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from copvn.orgs.models import Organisation
 
@@ -26,18 +26,18 @@ from .services import ReportInput, ReportInvalid, content_key, submit
 
 # The columns, in the order of the template file (static copvn/mau-nhap-phan-anh.csv) and the import page.
 COLUMN_HELP = [
-    ("urls", _lazy("Đường dẫn được phản ánh; nhiều đường dẫn cách nhau bằng dấu |")),
-    ("description", _lazy("Mô tả sự việc (cần đường dẫn hoặc mô tả)")),
-    ("categories", _lazy("Mã danh mục, cách nhau bằng dấu ; (ví dụ GROOM;PRIV)")),
-    ("harm_words", _lazy("Loại nội dung theo lời người phản ánh (mã trong biểu mẫu công khai)")),
-    ("child_in_danger", _lazy("Trẻ em đang gặp nguy hiểm: có/không, 1/0")),
-    ("channel", _lazy("Kênh tiếp nhận: hotline_111, phone, email, letter, agency, monitoring, import (mặc định)")),
-    ("referring_org", _lazy("Mã cơ quan chuyển đến, theo danh bạ cơ quan")),
-    ("external_ref", _lazy("Số tham chiếu của nơi chuyển")),
-    ("reporter_name", _lazy("Họ tên người phản ánh")),
-    ("reporter_phone", _lazy("Điện thoại người phản ánh")),
-    ("reporter_email", _lazy("Thư điện tử người phản ánh")),
-    ("client_key", _lazy("Mã riêng của dòng: nhập lại cùng mã không tạo bản trùng")),
+    ("urls", gettext_lazy("Đường dẫn được phản ánh; nhiều đường dẫn cách nhau bằng dấu |")),
+    ("description", gettext_lazy("Mô tả sự việc (cần đường dẫn hoặc mô tả)")),
+    ("categories", gettext_lazy("Mã danh mục, cách nhau bằng dấu ; (ví dụ GROOM;PRIV)")),
+    ("harm_words", gettext_lazy("Loại nội dung theo lời người phản ánh (mã trong biểu mẫu công khai)")),
+    ("child_in_danger", gettext_lazy("Trẻ em đang gặp nguy hiểm: có/không, 1/0")),
+    ("channel", gettext_lazy("Kênh tiếp nhận: hotline_111, phone, email, letter, agency, monitoring, import (mặc định)")),
+    ("referring_org", gettext_lazy("Mã cơ quan chuyển đến, theo danh bạ cơ quan")),
+    ("external_ref", gettext_lazy("Số tham chiếu của nơi chuyển")),
+    ("reporter_name", gettext_lazy("Họ tên người phản ánh")),
+    ("reporter_phone", gettext_lazy("Điện thoại người phản ánh")),
+    ("reporter_email", gettext_lazy("Thư điện tử người phản ánh")),
+    ("client_key", gettext_lazy("Mã riêng của dòng: nhập lại cùng mã không tạo bản trùng")),
 ]
 COLUMNS = [name for name, _help in COLUMN_HELP]
 KNOWN = {*COLUMNS, "url"}

@@ -5,7 +5,7 @@ import ipaddress
 from django import forms
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from copvn.audit.services import record
 
@@ -14,7 +14,7 @@ from .models import EscalationStep, LegalBasis, ProviderContact
 
 
 class ContactForm(forms.ModelForm):
-    new_webhook_secret = forms.BooleanField(label=_l("Tạo khóa ký webhook mới (hiện một lần)"), required=False)
+    new_webhook_secret = forms.BooleanField(label=gettext_lazy("Tạo khóa ký webhook mới (hiện một lần)"), required=False)
 
     class Meta:
         model = ProviderContact
