@@ -19,7 +19,7 @@ from copvn.audit.services import record
 from copvn.core.blobs import EVIDENCE
 from copvn.detect import fetch as fetcher
 from copvn.detect.page import decode_html, extract_text, media_urls, title_of
-from copvn.orgs.models import Organisation
+from copvn.orgs.models import Organisation, domain_owner
 from copvn.review.tasks import detect_case_task
 
 from . import screenshot
@@ -128,9 +128,4 @@ def _trace(case_url: CaseURL) -> None:
 
 
 def provider_for(host: str) -> Organisation | None:
-    labels = host.lower().split(".")
-    suffixes = {".".join(labels[i:]) for i in range(len(labels))}
-    for org in Organisation.objects.current().exclude(domains=""):
-        if suffixes & {d.strip().lower() for d in org.domains.split(",") if d.strip()}:
-            return org
-    return None
+    return domain_owner(host, Organisation.objects.current().exclude(domains=""))

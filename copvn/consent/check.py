@@ -12,11 +12,15 @@ alone matches only when the age or the school confirms it and one record fits.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 
+from django.db import transaction
+
+from copvn.audit.services import record
 from copvn.detect import pii
 
-from .models import ConsentRecord
+from .models import ConsentRecord, PrepublicationCheck
 from .services import CHILD_CONSENT_AGE, age_on
 
 # What each kind of finding discloses, in Decree 56 Art. 33's terms (copvn.consent.models.CATEGORIES).
@@ -128,14 +132,6 @@ def _scope(record: ConsentRecord, mine, day, title, medium) -> list[str]:
 def run_and_record(agency, text: str, *, publication_date: dt.date, title: str = "", medium: str = "online",
                    keep: bool = False, by=None, api_key=None, request=None):
     """The check, stored and audited (every check is; `keep` marks it as the record that the article was checked)."""
-    import hashlib
-
-    from django.db import transaction
-
-    from copvn.audit.services import record
-
-    from .models import PrepublicationCheck
-
     result = run(agency, text, publication_date=publication_date, title=title, medium=medium)
     with transaction.atomic():
         kept = PrepublicationCheck.objects.create(

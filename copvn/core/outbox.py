@@ -62,6 +62,14 @@ def enqueue(to: str, subject: str, body: str, kind: str, *, attachments: list[di
     return _write(OutboxMessage.Channel.EMAIL, to, subject, body, kind, attachments or [], key, about, "")
 
 
+def letter_attachments(name: str, docx_sha256: str) -> list[dict]:
+    """An official letter as attachments: its DOCX (in the documents store) and the PDF made from it at delivery."""
+    from copvn.documents import MEDIA_TYPES
+
+    return [{"name": f"{name}.docx", "content_type": MEDIA_TYPES["docx"], "sha256": docx_sha256},
+            {"name": f"{name}.pdf", "content_type": MEDIA_TYPES["pdf"], "make": "pdf", "from": docx_sha256}]
+
+
 def enqueue_webhook(url: str, payload: dict, kind: str, *, secret_source: str, key: str | None = None,
                     about=None) -> OutboxMessage:
     body = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)

@@ -128,6 +128,15 @@ def validity_problems(org: Organisation) -> dict[str, str]:
     return problems
 
 
+def domain_owner(host: str, organisations) -> Organisation | None:
+    """Of `organisations`, the one whose registered domains hold `host` or a domain above it
+    ("m.facebook.com" → the owner of "facebook.com"; "notfacebook.com" is not under "facebook.com")."""
+    labels = host.lower().strip(".").split(".")
+    suffixes = {".".join(labels[i:]) for i in range(len(labels))}
+    return next((org for org in organisations
+                 if suffixes & {d.strip().lower() for d in org.domains.split(",") if d.strip()}), None)
+
+
 def descendant_ids(root_id: int) -> set[int]:
     """The organisation and every unit under it (any depth)."""
     found, frontier = {root_id}, {root_id}

@@ -32,6 +32,7 @@ def content(case, decision) -> dict:
 
 
 def build(referral, data: dict) -> bytes:
+    from copvn.takedowns.letters import place_of
     from copvn.takedowns.services import issuer_for
 
     issuer = issuer_for(referral.created_by)  # the sender's department, else the lead department
@@ -54,7 +55,7 @@ def build(referral, data: dict) -> bytes:
     ]
     return build_docx(Document(
         issuer=issuer.name.upper(), governing_body=issuer.parent.name.upper() if issuer.parent_id else "",
-        place="Khánh Hòa", date=timezone.localdate(), kind="PHIẾU CHUYỂN", summary=f"Hồ sơ vụ việc {data['case']}",
+        place=place_of(issuer), date=timezone.localdate(), kind="PHIẾU CHUYỂN", summary=f"Hồ sơ vụ việc {data['case']}",
         recipients=[referral.organisation.name], body=body, symbol=issuer.short_name,
         signer=Signer(position="NGƯỜI CHUYỂN", name=referral.created_by.get_full_name() if referral.created_by else ""),
         copies_to=["Như trên;"]))

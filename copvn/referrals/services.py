@@ -27,8 +27,6 @@ from copvn.orgs.models import Organisation, descendant_ids
 from . import package
 from .models import Referral, State
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
 
 class ReferralRefused(Exception):
     """The act is refused; the message is for the person who tried."""
@@ -90,10 +88,8 @@ def _deliver(referral: Referral) -> None:
                    _("Kính gửi %(org)s,\n\nĐính kèm phiếu chuyển hồ sơ %(ref)s (DOCX và PDF). Phiếu chỉ chứa mô tả, "
                      "quyết định và mã băm chứng cứ, không chứa nội dung đa phương tiện. Đề nghị xác nhận tiếp nhận và "
                      "cập nhật kết quả trên copvn.") % {"org": referral.organisation.name, "ref": name},
-                   "referral.send", about=referral, key=f"referral-{referral.pk}-email", attachments=[
-                       {"name": f"{name}.docx", "content_type": DOCX, "sha256": referral.package_docx},
-                       {"name": f"{name}.pdf", "content_type": "application/pdf", "make": "pdf",
-                        "from": referral.package_docx}])
+                   "referral.send", about=referral, key=f"referral-{referral.pk}-email",
+                   attachments=outbox.letter_attachments(name, referral.package_docx))
 
 
 def _hold_notices(case, referral: Referral, request) -> None:

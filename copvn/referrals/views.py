@@ -15,6 +15,7 @@ from copvn.audit.services import record
 from copvn.cases.models import Case
 from copvn.core.access import requires
 from copvn.core.outbox import DOCUMENTS
+from copvn.documents import MEDIA_TYPES
 from copvn.orgs.models import Organisation
 
 from . import services
@@ -68,7 +69,7 @@ def _package(request, referral):
         record("referral.package_read", request=request, obj=referral.case, data={"referral": referral.reference})
     return FileResponse(DOCUMENTS.path(referral.package_docx).open("rb"), as_attachment=True,
                         filename=f"{referral.reference}.docx",
-                        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+                        content_type=MEDIA_TYPES["docx"])
 
 
 @requires("referrals.view")

@@ -16,8 +16,6 @@ from . import letters
 from .models import Dispatch, Notice, ProviderContact
 from .presentation import notice_json
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
 
 def webhook_secret(contact_id: str) -> str:
     return ProviderContact.objects.get(pk=int(contact_id)).webhook_secret
@@ -36,13 +34,10 @@ def dispatch(notice: Notice, kind: str, recipient, *, note: str = "") -> Dispatc
     sha256 = DOCUMENTS.store(docx)
     sent = Dispatch.objects.create(notice=notice, kind=kind, recipient=recipient, letter_docx=sha256, channels=["portal"])
     email = (contact.email if contact else "") or recipient.email
-    name = f"{notice.reference}-{kind}"
     if email:
         message = outbox.enqueue(email, subject, body, f"notice.{kind}", about=notice,
-                                 key=f"notice-{notice.pk}-dispatch-{sent.pk}-email", attachments=[
-                                     {"name": f"{name}.docx", "content_type": DOCX, "sha256": sha256},
-                                     {"name": f"{name}.pdf", "content_type": "application/pdf", "make": "pdf",
-                                      "from": sha256}])
+                                 key=f"notice-{notice.pk}-dispatch-{sent.pk}-email",
+                                 attachments=outbox.letter_attachments(f"{notice.reference}-{kind}", sha256))
         sent.messages.add(message)
         sent.channels.append("email")
     if contact and contact.webhook_url and recipient.pk == notice.provider_id:

@@ -60,7 +60,7 @@ def build(notice: Notice, kind: str, recipient, *, language: str = "vi", note: s
     approver = notice.approved_by
     return build_docx(Document(
         issuer=issuer.name.upper(), governing_body=(issuer.parent.name.upper() if issuer.parent_id else ""),
-        place=_place(issuer), date=timezone.localdate(), summary=words["summary"], number="",
+        place=place_of(issuer), date=timezone.localdate(), summary=words["summary"], number="",
         symbol=f"{issuer.short_name}", recipients=[recipient.name], body=body, language=language,
         signer=Signer(authority=words["signer_authority"], position=words["signer_position"],
                       name=approver.get_full_name() if approver else ""),
@@ -74,12 +74,15 @@ def _table(notice: Notice, words: dict) -> Table:
     return Table(header=words["table"], rows=rows, widths=[12, 95, 30, 28])
 
 
-def _place(issuer) -> str:
-    """The place name of the letter: the province of the issuer (Decree 30: the place, then the date)."""
-    for org in (issuer, issuer.parent):
-        if org is not None and "tỉnh " in org.name.lower():
-            return org.name.split("tỉnh ", 1)[-1].strip() if "tỉnh " in org.name else org.name
-    return "Khánh Hòa"
+def place_of(issuer) -> str:
+    """The place name of a document (Decree 30: the place, then the date): the province in the name of the
+    issuer or of a body above it ("Sở … tỉnh Khánh Hòa" → "Khánh Hòa"); else the name of the body above it."""
+    org = issuer
+    while org is not None:
+        if "tỉnh " in org.name:
+            return org.name.split("tỉnh ", 1)[1].strip()
+        org = org.parent
+    return (issuer.parent or issuer).name
 
 
 def email_text(notice: Notice, kind: str, recipient, *, language: str = "vi") -> tuple[str, str]:

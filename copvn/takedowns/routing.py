@@ -11,7 +11,7 @@ import ipaddress
 
 from django.utils import timezone
 
-from copvn.orgs.models import Organisation
+from copvn.orgs.models import Organisation, domain_owner
 
 from .models import ProviderContact
 
@@ -19,8 +19,7 @@ from .models import ProviderContact
 class Registry:
     def __init__(self, day: dt.date | None = None):
         self.day = day or timezone.localdate()
-        self.platforms = [(org, {d.strip().lower() for d in org.domains.split(",") if d.strip()})
-                          for org in Organisation.objects.as_of(self.day).exclude(domains="")]
+        self.platforms = list(Organisation.objects.as_of(self.day).exclude(domains=""))
         self.networks = []
         for contact in ProviderContact.objects.exclude(networks="").select_related("organisation"):
             if contact.organisation.is_valid_on(self.day):
@@ -30,9 +29,7 @@ class Registry:
         return self.platform_for(host) or self.isp_for(addresses)
 
     def platform_for(self, host: str) -> Organisation | None:
-        labels = host.lower().strip(".").split(".")
-        suffixes = {".".join(labels[i:]) for i in range(len(labels))}
-        return next((org for org, domains in self.platforms if suffixes & domains), None)
+        return domain_owner(host, self.platforms)
 
     def isp_for(self, addresses: list[str]) -> Organisation | None:
         parsed = []
@@ -53,7 +50,3 @@ def _networks(text: str):
             yield ipaddress.ip_network(line.strip(), strict=False)
         except ValueError:
             continue
-
-
-def provider_for(host: str, addresses: list[str], day: dt.date | None = None) -> Organisation | None:
-    return Registry(day).provider_for(host, addresses)

@@ -22,7 +22,7 @@ from copvn.audit.services import record
 from copvn.orgs.models import Organisation
 
 from . import clocks, routing
-from .models import Dispatch, EscalationStep, Notice, NoticeEvent, NoticeURL
+from .models import Dispatch, EscalationStep, Notice, NoticeEvent, NoticeURL, ProviderContact
 from .states import ANSWERABLE, FINISHED, TRANSITIONS, State
 
 
@@ -74,9 +74,9 @@ def draft_for_decision(decision, *, request=None) -> list[Notice]:
     if basis is None:
         record("notice.no_basis", request=request, obj=case, data={"case": case.reference})
         return []
-    drafted, now = [], timezone.now()
+    drafted, now, registry = [], timezone.now(), routing.Registry()
     for case_url in case.urls.all():
-        provider = routing.provider_for(case_url.host, case_url.addresses, timezone.localdate())
+        provider = registry.provider_for(case_url.host, case_url.addresses)
         if provider is None:
             record("notice.no_provider", request=request, obj=case, data={"url": case_url.canonical[:500],
                                                                           "host": case_url.host})
@@ -119,7 +119,7 @@ def channels_for(provider: Organisation) -> list[str]:
     """How this provider can receive a notice: email and webhook from its contact, the portal when it has a
     liaison account or a partner key."""
     found = []
-    contact = getattr(provider, "notice_contact", None) if _has_contact(provider) else None
+    contact = ProviderContact.objects.filter(organisation=provider).first()
     if contact is not None and contact.email:
         found.append("email")
     if contact is not None and contact.webhook_url:
@@ -128,12 +128,6 @@ def channels_for(provider: Organisation) -> list[str]:
             provider.api_keys.filter(revoked_at__isnull=True).exists():
         found.append("portal")
     return found
-
-
-def _has_contact(provider) -> bool:
-    from .models import ProviderContact
-
-    return ProviderContact.objects.filter(organisation=provider).exists()
 
 
 def _sendable(notice: Notice) -> None:
@@ -200,9 +194,9 @@ def send(notice: Notice, user=None, *, request=None) -> Notice:
 
 
 def _drop_moved(notice: Notice, request) -> list[NoticeURL]:
-    moved = []
+    moved, registry = [], routing.Registry()
     for url in notice.urls.filter(dropped=False):
-        now_provider = routing.provider_for(url.host, url.addresses, timezone.localdate())
+        now_provider = registry.provider_for(url.host, url.addresses)
         if now_provider is not None and now_provider.pk != notice.provider_id:
             NoticeURL.objects.filter(pk=url.pk).update(dropped=True, moved_to=now_provider)
             url.moved_to = now_provider

@@ -20,6 +20,7 @@ from copvn.core.access import requires, user_can
 from copvn.core.exports import csv_response
 from copvn.core.filters import text_param
 from copvn.core.models import OutboxMessage
+from copvn.documents import MEDIA_TYPES
 from copvn.orgs.models import Organisation
 
 from . import figures, services
@@ -143,8 +144,7 @@ def _letter(request, notice: Notice, dispatch: Dispatch, fmt: str):
             raise Http404(_("Bản PDF chưa được tạo (đang chờ gửi, hoặc LibreOffice không chạy được); hãy tải bản DOCX."))
     with transaction.atomic():
         record("notice.letter_read", request=request, obj=notice, data={"dispatch": dispatch.pk, "format": fmt})
-    content_type = "application/pdf" if fmt == "pdf" else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    return FileResponse(outbox.DOCUMENTS.path(sha256).open("rb"), as_attachment=True, content_type=content_type,
+    return FileResponse(outbox.DOCUMENTS.path(sha256).open("rb"), as_attachment=True, content_type=MEDIA_TYPES[fmt],
                         filename=f"{notice.reference}-{dispatch.kind}.{fmt}")
 
 
