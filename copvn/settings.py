@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "copvn.takedowns",
     "copvn.referrals",
     "copvn.consent",
+    "copvn.coordination",
 ]
 
 MIDDLEWARE = [

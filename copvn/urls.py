@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("copvn.takedowns.urls")),
     path("", include("copvn.referrals.urls")),
     path("consent/", include("copvn.consent.urls")),
+    path("tasks/", include("copvn.coordination.urls")),
     path("api/v1/", api.urls),
 ]
 mark_public(urlpatterns[-1].url_patterns)

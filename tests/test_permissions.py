@@ -25,6 +25,7 @@ LISTS_MANAGE = {"senior_analyst", "admin"}
 NOTICES_VIEW = {"analyst", "senior_analyst", "legal_officer", "auditor", "admin"}
 NOTICES_APPROVE = {"senior_analyst", "legal_officer"}
 NOTICES_FIGURES = {"senior_analyst", "legal_officer", "auditor", "admin"}
+TASKS_VIEW = {"agency_focal_point", "press_editor", "auditor", "admin"}
 REFERRALS_VIEW = {"senior_analyst", "legal_officer", "auditor", "admin"}
 LIAISONS = {"police_liaison", "child_services_liaison"}
 
@@ -160,6 +161,26 @@ MATRIX = {
     "api:get_consent": ("get", API),
     "api:add_signer": ("post", API),
     "api:withdraw_consent": ("post", API),
+    "consent:checks": ("get", {"press_editor", "auditor"}),
+    "consent:check_detail": ("get", {"press_editor", "auditor"}),
+    "consent:redacted": ("get", {"press_editor", "auditor"}),
+    "consent:blank_form": ("get", {"press_editor", "auditor"}),
+    "consent:form": ("get", {"press_editor", "auditor"}),
+    "consent:add_evidence": ("post", {"press_editor"}),
+    "consent:open_evidence": ("get", {"press_editor", "auditor"}),
+    "api:list_consents": ("get", API),
+    "api:add_evidence": ("post", API),
+    "api:open_evidence": ("get", API),
+    "api:blank_form": ("get", API),
+    "api:filled_form": ("get", API),
+    "api:list_checks": ("get", API),
+    "api:get_check": ("get", API),
+    "coordination:list": ("get", TASKS_VIEW),
+    "coordination:detail": ("get", TASKS_VIEW),
+    "coordination:update": ("post", {"agency_focal_point", "press_editor"}),
+    "api:list_tasks": ("get", API),
+    "api:get_task": ("get", API),
+    "api:update_task": ("post", API),
 }
 
 
@@ -239,10 +260,27 @@ def url_for(name, user, make_org, case=None):
             name in {"api:provider_notice", "api:acknowledge", "api:removed", "api:dispute", "api:acknowledge_referral",
                      "api:referral_outcome"}:
         return _coordination_url(name, user, make_org, case)
-    if name in {"consent:detail", "consent:add_signer", "consent:withdraw"}:
+    if name in {"consent:detail", "consent:add_signer", "consent:withdraw", "consent:add_evidence"}:
         return reverse(name, args=[_consent(user, make_org).pk])
-    if name in {"api:get_consent", "api:add_signer", "api:withdraw_consent"}:
+    if name == "consent:form":
+        return reverse(name, args=[_consent(user, make_org).pk, "docx"])
+    if name == "consent:blank_form":
+        return reverse(name, args=["docx"])
+    if name == "consent:open_evidence":
+        consent = _consent(user, make_org)
+        from copvn.consent.services import add_evidence
+
+        png = _png()
+        return reverse(name, args=[consent.pk, add_evidence(consent, None, png).pk])
+    if name in {"consent:check_detail", "consent:redacted"}:
+        return reverse(name, args=[_kept_check(user, make_org).pk])
+    if name in {"coordination:detail", "coordination:update"}:
+        return reverse(name, args=[_task(user, make_org).pk])
+    if name in {"api:get_consent", "api:add_signer", "api:withdraw_consent", "api:add_evidence", "api:filled_form",
+                "api:get_check", "api:get_task", "api:update_task"}:
         return reverse(name, args=[1])
+    if name == "api:open_evidence":
+        return reverse(name, args=[1, 1])
     if name == "taxonomy:edit":
         return reverse(name, args=[Category.objects.first().code])
     return reverse(name)
@@ -289,6 +327,33 @@ def _consent(user, make_org):
     return ConsentRecord.objects.create(agency=agency, child_name="Nguyễn Thị Lan", name_key="nguyen thi lan",
                                         date_of_birth=dt.date(2020, 3, 2), categories=["identity"], media=["online"],
                                         valid_from=dt.date(2026, 1, 1))
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(out, "PNG")
+    return out.getvalue()
+
+
+def _kept_check(user, make_org):
+    import datetime as dt
+
+    from copvn.consent.models import PrepublicationCheck
+
+    agency = user.organisation if user is not None and user.role == "press_editor" else make_org(kind="press")
+    return PrepublicationCheck.objects.create(agency=agency, publication_date=dt.date(2026, 12, 1), text_sha256="0" * 64,
+                                              result={"verdicts": [{"verdict": "no_record"}], "redacted": "x"}, kept=True)
+
+
+def _task(user, make_org):
+    from copvn.coordination.services import create
+
+    org = user.organisation if user is not None and user.organisation is not None else make_org()
+    return create(org, "Tổ chức tuyên truyền an toàn trên mạng cho học sinh")
 
 
 def _coordination_url(name, user, make_org, case):

@@ -84,6 +84,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "consent.view": frozenset({"press_editor", "auditor"}),
     "consent.manage": frozenset({"press_editor"}),
     "consent.check": frozenset({"press_editor"}),
+    "consent.evidence": frozenset({"press_editor", "auditor"}),  # open a scanned signed form (audited)
+    # Tasks given to an organisation (by the lead department, or by copvn on an event); each sees its own.
+    "tasks.view": frozenset({"agency_focal_point", "press_editor", "auditor", "admin"}),
+    "tasks.update": frozenset({"agency_focal_point", "press_editor"}),
 }
 
 

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Field, Router, Schema
+from django.db import transaction
+from django.http import HttpResponse
+from ninja import Field, File, Query, Router, Schema, UploadedFile
 from ninja.errors import HttpError
 from ninja.responses import Status
 
+from copvn.audit.services import record
 from copvn.detect import pii
 from copvn.review.api_schemas import Problem
 
 from . import check, services
-from .models import ConsentRecord
+from .models import ConsentRecord, PrepublicationCheck
 
 router = Router(tags=["press"])
 MAX_TEXT = 1_000_000
@@ -109,9 +112,119 @@ def _mine(request, consent_id: int) -> ConsentRecord:
     return consent
 
 
+class PageIn(Schema):
+    limit: int = Field(100, ge=1, le=500)
+    offset: int = Field(0, ge=0, le=10_000_000)
+
+
+class FormatIn(Schema):
+    format: str = Field("docx", pattern="^(docx|pdf)$", description="docx or pdf.")
+
+
+@router.get("/consents", response={200: list[dict], 403: Problem}, summary="The agency's consents, newest first")
+def list_consents(request, page: Query[PageIn]):
+    agency = _press(request)
+    consents = ConsentRecord.objects.filter(agency=agency).order_by("-created_at")[page.offset:page.offset + page.limit]
+    with transaction.atomic():
+        record("consent.read", request=request, actor=_actor(request), object_type="consent.consentrecord",
+               data={"list": True, "count": len(consents)})
+    return [_out(c) for c in consents]
+
+
 @router.get("/consents/{consent_id}", response={200: dict, 403: Problem, 404: Problem}, summary="One consent")
 def get_consent(request, consent_id: int):
-    return _out(_mine(request, consent_id))
+    consent = _mine(request, consent_id)
+    with transaction.atomic():
+        record("consent.read", request=request, actor=_actor(request), obj=consent)
+    return _out(consent)
+
+
+@router.post("/consents/{consent_id}/evidence", response={201: dict, 403: Problem, 404: Problem, 422: Problem},
+             summary="Keep the scanned signed form (PDF, JPEG or PNG) in quarantine")
+def add_evidence(request, consent_id: int, file: File[UploadedFile]):
+    consent = _mine(request, consent_id)
+    try:
+        evidence = services.add_evidence(consent, _actor(request), file.read(), file.name or "", request=request)
+    except services.ConsentRefused as refused:
+        return Status(422, {"detail": str(refused)})
+    return Status(201, {"id": evidence.pk, "sha256": evidence.sha256, "content_type": evidence.content_type,
+                        "size": evidence.size})
+
+
+@router.get("/consents/{consent_id}/evidence/{evidence_id}", response={200: None, 403: Problem, 404: Problem},
+            summary="Download a scanned signed form (audited)")
+def open_evidence(request, consent_id: int, evidence_id: int):
+    from copvn.core.blobs import QUARANTINE
+
+    consent = _mine(request, consent_id)
+    evidence = consent.evidence.filter(pk=evidence_id).first()
+    if evidence is None:
+        raise HttpError(404, "no such scanned form for this consent")
+    with transaction.atomic():
+        record("consent.evidence_open", request=request, actor=_actor(request), obj=consent,
+               data={"sha256": evidence.sha256})
+    response = HttpResponse(QUARANTINE.read(evidence.sha256), content_type=evidence.content_type)
+    response["Content-Disposition"] = f'attachment; filename="dong-y-{consent.pk}-{evidence.pk}.' \
+                                      f'{services.EVIDENCE_TYPES[evidence.content_type]}"'
+    return response
+
+
+def _form(request, consent, fmt: str):
+    from copvn.documents import MEDIA_TYPES, render
+
+    from .printable import document
+
+    agency = _press(request)
+    rendered = render(document(agency, consent), [fmt], timeout=60)
+    if fmt not in rendered.files:
+        raise HttpError(503, f"the PDF could not be made ({rendered.errors[fmt]}); ask for format=docx")
+    with transaction.atomic():
+        record("consent.form", request=request, actor=_actor(request), obj=consent,
+               object_type="" if consent else "consent.consentrecord", data={"format": fmt, "agency": agency.code})
+    response = HttpResponse(rendered.files[fmt], content_type=MEDIA_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="giay-dong-y-{consent.pk if consent else "mau"}.{fmt}"'
+    return response
+
+
+@router.get("/consent-form", response={200: None, 403: Problem, 503: Problem},
+            summary="The blank consent form to print (DOCX or PDF), with the page for the child")
+def blank_form(request, query: Query[FormatIn]):
+    return _form(request, None, query.format)
+
+
+@router.get("/consents/{consent_id}/form", response={200: None, 403: Problem, 404: Problem, 503: Problem},
+            summary="The consent form filled from a record, for signature (DOCX or PDF)")
+def filled_form(request, consent_id: int, query: Query[FormatIn]):
+    return _form(request, _mine(request, consent_id), query.format)
+
+
+def _check_out(kept: PrepublicationCheck) -> dict:
+    return {"check": kept.pk, "at": kept.at.isoformat(), "kept": kept.kept, "text_sha256": kept.text_sha256,
+            **kept.result}
+
+
+@router.get("/prepublication-checks", response={200: list[dict], 403: Problem},
+            summary="The checks the agency kept as the record that an article was checked")
+def list_checks(request, page: Query[PageIn]):
+    agency = _press(request)
+    checks = PrepublicationCheck.objects.filter(agency=agency, kept=True).order_by("-at")[
+        page.offset:page.offset + page.limit]
+    with transaction.atomic():
+        record("consent.check_read", request=request, actor=_actor(request),
+               object_type="consent.prepublicationcheck", data={"list": True, "count": len(checks)})
+    return [_check_out(k) for k in checks]
+
+
+@router.get("/prepublication-checks/{check_id}", response={200: dict, 403: Problem, 404: Problem},
+            summary="One check (kept, or run through this key)")
+def get_check(request, check_id: int):
+    agency = _press(request)
+    kept = PrepublicationCheck.objects.filter(pk=check_id, agency=agency).first()
+    if kept is None or not (kept.kept or kept.api_key_id == request.auth.pk):
+        raise HttpError(404, "no such check for this agency")
+    with transaction.atomic():
+        record("consent.check_read", request=request, actor=_actor(request), obj=kept)
+    return _check_out(kept)
 
 
 @router.post("/consents/{consent_id}/signers", response={200: dict, 403: Problem, 404: Problem, 422: Problem},

@@ -61,6 +61,10 @@ class WithdrawForm(forms.Form):
                                    assume_scheme="https")
 
 
+class EvidenceForm(forms.Form):
+    file = forms.FileField(label=_("Bản quét giấy đồng ý đã ký (PDF, JPEG hoặc PNG)"))
+
+
 class CheckForm(forms.Form):
     title = forms.CharField(label=_("Tiêu đề bài viết"), max_length=500, required=False)
     text = forms.CharField(label=_("Nội dung bài viết"), widget=forms.Textarea(attrs={"rows": 10}), required=False,

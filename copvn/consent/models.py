@@ -122,3 +122,21 @@ class PrepublicationCheck(models.Model):
     text_sha256 = models.CharField(max_length=64)
     result = models.JSONField()
     kept = models.BooleanField(default=False)
+
+
+class Evidence(models.Model):
+    """A scanned signed form: kept in quarantine (copvn.core.blobs.QUARANTINE, named by its SHA-256), never
+    served inline, opened only through an audited download."""
+
+    record = models.ForeignKey(ConsentRecord, on_delete=models.CASCADE, related_name="evidence")
+    sha256 = models.CharField(max_length=64)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    name = models.CharField(_("tên tệp"), max_length=200, blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["record", "added_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["record", "sha256"], name="consent_evidence_once")]

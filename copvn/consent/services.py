@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from copvn.audit.services import record
 from copvn.detect import pii
 
-from .models import CATEGORIES, MEDIA, ConsentRecord, Revision, Signer
+from .models import CATEGORIES, MEDIA, ConsentRecord, Evidence, Revision, Signer
 
 CHILD_CONSENT_AGE = 7  # Law on Children Art. 6(11): the child's own consent from age 7
 
@@ -132,16 +132,80 @@ def withdraw(consent: ConsentRecord, user, by: str, reason: str, *, published_ur
         _revise(consent, user)
         record("consent.withdraw", request=request, actor=user, obj=consent, reason=reason.strip(),
                data={"by": by, "published_url": published_url[:500]})
-        if published_url:
-            _report_published(consent, published_url)
+        report = _report_published(consent, published_url) if published_url else None
+        _removal_task(consent, by, published_url, report)
     return consent
 
 
-def _report_published(consent: ConsentRecord, url: str) -> None:
+REMOVAL_DAYS = 1  # the agency takes the child's information down by the next day
+
+
+def _removal_task(consent: ConsentRecord, by: str, url: str, report) -> None:
+    from copvn.coordination.models import Task
+    from copvn.coordination.services import create
+
+    lines = [_("Người rút lại: %(by)s.") % {"by": ConsentRecord.WithdrawnBy(by).label},
+             _("Không tiếp tục công bố thông tin của trẻ; gỡ thông tin đã đăng khỏi mọi bài, ảnh, video, trang "
+               "mạng xã hội của cơ quan; ghi lại kết quả tại đây.")]
+    if url:
+        lines.append(_("Bài đang đăng: %(url)s") % {"url": url})
+    if report is not None:
+        lines.append(_("Đã tạo phản ánh %(ref)s (PRIV) để theo dõi việc gỡ bài.") % {"ref": report.reference})
+    create(consent.agency, _("Gỡ thông tin của trẻ %(name)s (đồng ý đã bị rút lại)") % {"name": consent.child_name},
+           details="\n".join(lines), due=timezone.localdate() + dt.timedelta(days=REMOVAL_DAYS),
+           origin=Task.Origin.CONSENT_WITHDRAWN, subject=f"consent:{consent.pk}")
+
+
+def _report_published(consent: ConsentRecord, url: str):
     from copvn.intake.services import ReportInput, submit
 
-    submit(ReportInput(channel="agency", urls=[url], category_codes=["PRIV"], referring_org_id=consent.agency_id,
-                       description=_("Đồng ý công bố thông tin của trẻ đã bị rút lại; bài viết vẫn đăng trên mạng.")))
+    report, _created = submit(ReportInput(
+        channel="agency", urls=[url], category_codes=["PRIV"], referring_org_id=consent.agency_id,
+        description=_("Đồng ý công bố thông tin của trẻ đã bị rút lại; bài viết vẫn đăng trên mạng.")))
+    return report
+
+
+EVIDENCE_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+
+
+def evidence_type(data: bytes) -> str:
+    """The media type of a scanned form, by its content (PDF, JPEG or PNG); ConsentRefused otherwise."""
+    from django.conf import settings
+
+    if not data:
+        raise ConsentRefused(_("Tệp rỗng."))
+    if len(data) > settings.MAX_UPLOAD_BYTES:
+        raise ConsentRefused(_("Tệp lớn hơn giới hạn %(n)s MB.") % {"n": settings.MAX_UPLOAD_BYTES // (1024 * 1024)})
+    if data.startswith(b"%PDF-") and b"%%EOF" in data[-2048:]:
+        return "application/pdf"
+    from copvn.intake.quarantine import UploadRejected, inspect
+
+    try:
+        kind = inspect(data).content_type
+    except UploadRejected:
+        kind = ""
+    if kind not in EVIDENCE_TYPES:
+        raise ConsentRefused(_("Bản quét phải là tệp PDF, JPEG hoặc PNG (kiểm tra theo nội dung tệp)."))
+    return kind
+
+
+def add_evidence(consent: ConsentRecord, user, data: bytes, name: str = "", *, request=None) -> Evidence:
+    """Keep the scanned signed form in quarantine, hashed; the revision chain then covers its hash."""
+    from copvn.core.blobs import QUARANTINE
+
+    kind = evidence_type(data)
+    sha256 = hashlib.sha256(data).hexdigest()
+    with transaction.atomic():
+        consent = ConsentRecord.objects.select_for_update().get(pk=consent.pk)
+        if consent.evidence.filter(sha256=sha256).exists():
+            raise ConsentRefused(_("Bản quét này đã được lưu."))
+        QUARANTINE.store(data)  # before the row: a row never names a file that is not there
+        evidence = Evidence.objects.create(record=consent, sha256=sha256, content_type=kind, size=len(data),
+                                           name=name[:200], added_by=user)
+        _revise(consent, user)
+        record("consent.evidence_add", request=request, actor=user, obj=consent,
+               data={"sha256": sha256, "size": len(data)})
+    return evidence
 
 
 def content(consent: ConsentRecord) -> dict:
@@ -150,7 +214,8 @@ def content(consent: ConsentRecord) -> dict:
             "media": consent.media, "article": consent.article, "valid_from": str(consent.valid_from),
             "valid_until": str(consent.valid_until or ""), "state": consent.state, "withdrawn_by": consent.withdrawn_by,
             "signers": [{"role": s.role, "full_name": s.full_name, "relation": s.relation, "document": s.document,
-                         "signed_on": str(s.signed_on)} for s in consent.signers.order_by("pk")]}
+                         "signed_on": str(s.signed_on)} for s in consent.signers.order_by("pk")],
+            **({"evidence": evidence} if (evidence := [e.sha256 for e in consent.evidence.order_by("pk")]) else {})}
 
 
 def digest(previous: str, data: dict) -> str:

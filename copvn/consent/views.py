@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,8 +19,8 @@ from copvn.core.access import requires, user_can
 
 from . import check, services
 from .files import read_article
-from .forms import CheckForm, ConsentForm, SignerForm, WithdrawForm
-from .models import CATEGORIES, MEDIA, ConsentRecord
+from .forms import CheckForm, ConsentForm, EvidenceForm, SignerForm, WithdrawForm
+from .models import CATEGORIES, MEDIA, ConsentRecord, PrepublicationCheck
 
 
 def _visible(user):
@@ -62,7 +63,118 @@ def consent_detail(request, pk):
         "can_manage": user_can(request.user, "consent.manage") and consent.state == ConsentRecord.State.ACTIVE,
         "signer_form": SignerForm(initial={"role": "child", "full_name": consent.child_name,
                                            "signed_on": timezone.localdate()}),
-        "withdraw_form": WithdrawForm()})
+        "withdraw_form": WithdrawForm(), "evidence_form": EvidenceForm(),
+        "can_open_evidence": user_can(request.user, "consent.evidence")})
+
+
+@requires("consent.manage")
+@require_POST
+def add_evidence(request, pk):
+    consent = get_object_or_404(_visible(request.user), pk=pk)
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("consent:detail", pk=pk)
+    upload = form.cleaned_data["file"]
+    try:
+        services.add_evidence(consent, request.user, upload.read(), upload.name, request=request)
+    except services.ConsentRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("Đã lưu bản quét vào kho cách ly."))
+    return redirect("consent:detail", pk=pk)
+
+
+@requires("consent.evidence")
+def open_evidence(request, pk, evidence_pk):
+    """The scanned form as a download (never inline), with an audit entry naming who opened it."""
+    from copvn.core.blobs import QUARANTINE
+
+    consent = get_object_or_404(_visible(request.user), pk=pk)
+    evidence = get_object_or_404(consent.evidence, pk=evidence_pk)
+    with transaction.atomic():
+        record("consent.evidence_open", request=request, obj=consent, data={"sha256": evidence.sha256})
+    response = HttpResponse(QUARANTINE.read(evidence.sha256), content_type=evidence.content_type)
+    extension = services.EVIDENCE_TYPES[evidence.content_type]
+    response["Content-Disposition"] = f'attachment; filename="dong-y-{consent.pk}-{evidence.pk}.{extension}"'
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@requires("consent.view")
+def printable_form(request, fmt, pk=None):
+    """The consent form to print: blank for the agency, or filled from a record for signature."""
+    from copvn.documents import MEDIA_TYPES, render as render_document
+
+    from .printable import document
+
+    consent = get_object_or_404(_visible(request.user), pk=pk) if pk else None
+    agency = consent.agency if consent else request.user.organisation
+    if agency is None:
+        messages.error(request, _("Tài khoản chưa thuộc cơ quan báo chí nào."))
+        return redirect("consent:list")
+    rendered = render_document(document(agency, consent), [fmt], timeout=60)
+    if fmt not in rendered.files:
+        messages.error(request, _("Chưa tạo được bản PDF (%(why)s); hãy tải bản DOCX.") % {"why": rendered.errors[fmt]})
+        return redirect("consent:detail", pk=pk) if pk else redirect("consent:list")
+    with transaction.atomic():
+        record("consent.form", request=request, obj=consent, data={"format": fmt, "agency": agency.code})
+    response = HttpResponse(rendered.files[fmt], content_type=MEDIA_TYPES[fmt])
+    name = f"giay-dong-y-{consent.pk}" if consent else "mau-giay-dong-y"
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+def _checks(user, *, mine: bool = False):
+    """Kept checks the user may read (their agency's; all for an auditor) — with `mine`, also the user's own
+    checks that were not kept (to download the redaction of the check just run)."""
+    from django.db.models import Q
+
+    checks = PrepublicationCheck.objects.select_related("agency", "by")
+    checks = checks.filter(Q(kept=True) | Q(by=user)) if mine else checks.filter(kept=True)
+    if get_role(user.role).scope == "all":
+        return checks
+    return checks.filter(agency_id=user.organisation_id) if user.organisation_id else checks.none()
+
+
+@requires("consent.view")
+def redacted_text(request, pk):
+    """The suggested redaction of a check's article, as a text file to edit from."""
+    kept = get_object_or_404(_checks(request.user, mine=True), pk=pk)
+    with transaction.atomic():
+        record("consent.check_read", request=request, obj=kept, data={"download": "redacted"})
+    response = HttpResponse(kept.result.get("redacted", ""), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="luoc-bo-{kept.pk}.txt"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@requires("consent.view")
+def check_list(request):
+    """The checks editors kept as the record that an article was checked before publication."""
+    page = Paginator(_checks(request.user).order_by("-at"), 50).get_page(request.GET.get("page"))
+    for kept in page:
+        kept.verdict_counts = _verdict_counts(kept.result)
+    return render(request, "consent/check_list.html", {"page": page})
+
+
+def _verdict_counts(result: dict) -> list[tuple[str, int]]:
+    from collections import Counter
+
+    counts = Counter(v["verdict"] for v in result.get("verdicts", []))
+    return [(str(VERDICT_WORDS[v]), n) for v, n in sorted(counts.items())]
+
+
+@requires("consent.view")
+def check_detail(request, pk):
+    kept = get_object_or_404(_checks(request.user), pk=pk)
+    with transaction.atomic():
+        record("consent.check_read", request=request, obj=kept)
+    result = kept.result
+    for verdict in result.get("verdicts", []):
+        verdict["words"] = str(VERDICT_WORDS[verdict["verdict"]])
+    return render(request, "consent/check_detail.html", {"kept": kept, "result": result})
 
 
 def _act(request, pk, form_class, act, success):
@@ -109,7 +221,7 @@ VERDICT_WORDS = {
 @requires("consent.check")
 def check_page(request):
     form = CheckForm(request.POST or None, request.FILES or None, initial={"publication_date": timezone.localdate()})
-    result = None
+    result = kept = None
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -117,9 +229,10 @@ def check_page(request):
         except ValueError as exc:
             form.add_error("file", str(exc))
         else:
-            _kept, result = check.run_and_record(request.user.organisation, text, publication_date=d["publication_date"],
+            kept, result = check.run_and_record(request.user.organisation, text, publication_date=d["publication_date"],
                                                  title=d["title"], medium=d["medium"], keep=d["keep"], by=request.user,
                                                  request=request)
             for verdict in result["verdicts"]:
                 verdict["words"] = str(VERDICT_WORDS[verdict["verdict"]])
-    return render(request, "consent/check.html", {"form": form, "result": result})
+    return render(request, "consent/check.html", {"form": form, "result": result,
+                                                  "kept": kept if result is not None else None})

@@ -20,6 +20,7 @@ NAV = [
     ("outbox.view", "takedowns:outbox", _("Hộp thư đi")),
     ("consent.check", "consent:check", _("Kiểm tra trước khi đăng")),
     ("consent.view", "consent:list", _("Đồng ý công bố thông tin trẻ em")),
+    ("tasks.view", "coordination:list", _("Nhiệm vụ")),
     ("intake.enter", "intake:staff_new", _("Nhập phản ánh")),
     ("intake.import", "intake:import", _("Nhập hàng loạt")),
     ("orgs.view", "orgs:list", _("Cơ quan, tổ chức")),

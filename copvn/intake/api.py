@@ -160,3 +160,6 @@ api.add_router("", referrals_router)
 from copvn.consent.api import router as press_router  # noqa: E402
 
 api.add_router("", press_router)
+from copvn.coordination.api import router as tasks_router  # noqa: E402
+
+api.add_router("", tasks_router)

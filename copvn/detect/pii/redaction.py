@@ -1,4 +1,4 @@
-"""The suggested redaction: a child's name to initials, their school, class, exact address, contacts, ids
+"""The suggested redaction: a child's name to initials, their birth year, school, class, exact address, contacts, ids
 and family removed, every other character kept."""
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ def redact(text: str, found: list[Finding], persons: list[Person]) -> str:
     """Children's names to initials; their school, class, exact address, phone, ids, e-mail and handles removed;
     everything else kept byte for byte."""
     children = {i for i, p in enumerate(persons) if p.child}
-    removable = {"school", "class", "address", "phone", "national_id", "student_id", "email", "social_handle", "family"}
+    removable = {"school", "class", "address", "birth_year", "phone", "national_id", "student_id", "email",
+                 "social_handle", "family"}
     out, cursor = [], 0
     for f in found:
         if f.start < cursor:
