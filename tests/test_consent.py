@@ -163,4 +163,4 @@ def test_the_command_line_reads_text_and_docx_and_refuses_a_fake_docx(newsroom, 
     fake = tmp_path / "gia.docx"
     fake.write_bytes(b"not a word file")
     refused = CliRunner().invoke(main, ["check-article", str(fake), "--agency", agency.code])
-    assert refused.exit_code != 0 and "not a Word document" in refused.output
+    assert refused.exit_code != 0 and "không phải văn bản Word" in refused.output

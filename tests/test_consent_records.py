@@ -209,3 +209,44 @@ def test_kept_checks_are_listed_and_the_redaction_downloads(client, newsroom, ma
     signed_in(make_user("press_editor", "khac", organisation=make_org("bao-khac", kind="press")))
     assert client.get(f"/consent/checks/{kept_id}/").status_code == 404
     assert client.get(f"/consent/checks/{kept_id}/redacted.txt").status_code == 404
+
+
+def test_a_draft_url_is_fetched_by_the_locked_down_fetcher(client, newsroom, settings):
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    _agency, _editor, auth = newsroom
+    page = f"<html><body><script>alert(1)</script><article><p>{ARTICLE}</p></article></body></html>".encode()
+
+    class Draft(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            self.send_response(200 if self.path == "/nhap/1" else 404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Draft)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/nhap/1"
+    try:
+        body = {"title": "Nháp", "url": url, "publication_date": PUBLISHED.isoformat()}
+        refused = client.post("/api/v1/prepublication-checks", json.dumps(body), content_type="application/json", **auth)
+        assert refused.status_code == 422 and "not a public address" in refused.json()["detail"]
+        settings.FETCH_ALLOW_NETWORKS = ["127.0.0.0/8"]  # a test server, allowed deliberately
+        fetched = client.post("/api/v1/prepublication-checks", json.dumps(body), content_type="application/json",
+                              **auth)
+        assert fetched.status_code == 200
+        assert {v["name"] for v in fetched.json()["verdicts"]} == {"Em Nguyễn Thị Lan", "em Trần Minh Khoa"}
+        page_answer = client.post("/consent/check/", {"title": "Nháp", "url": url, "medium": "online",
+                                                      "publication_date": PUBLISHED.isoformat()}).content.decode()
+        assert "Em Nguyễn Thị Lan" in page_answer and "alert(1)" not in page_answer
+        missing = client.post("/consent/check/", {"url": url[:-1] + "2", "medium": "online",
+                                                  "publication_date": PUBLISHED.isoformat()}).content.decode()
+        assert "máy chủ trả lời mã 404" in missing
+    finally:
+        server.shutdown()
+        server.server_close()

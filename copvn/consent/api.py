@@ -16,6 +16,7 @@ from copvn.detect import pii
 from copvn.review.api_schemas import Problem
 
 from . import check, services
+from .files import read_url
 from .models import ConsentRecord, PrepublicationCheck
 
 router = Router(tags=["press"])
@@ -32,7 +33,8 @@ def _press(request):
 class CheckIn(Schema):
     title: str = Field("", max_length=500)
     text: str = Field("", max_length=MAX_TEXT, description="The article as plain text…")
-    html: str = Field("", max_length=MAX_TEXT, description="…or as HTML (its article text is read).")
+    html: str = Field("", max_length=MAX_TEXT, description="…or as HTML (its article text is read)…")
+    url: str = Field("", max_length=2000, description="…or the URL of a draft (a preview link), fetched.")
     publication_date: dt.date
     medium: str = Field("online", max_length=10, description="print, online, tv, radio or social.")
     keep: bool = Field(False, description="Keep this check as the record that the article was checked.")
@@ -43,8 +45,13 @@ class CheckIn(Schema):
 def prepublication_check(request, body: CheckIn):
     agency = _press(request)
     text = body.text or (pii.article_text(body.html) if body.html else "")
+    if not text.strip() and body.url:
+        try:
+            text = read_url(body.url)
+        except ValueError as exc:
+            return Status(422, {"detail": str(exc)})
     if not text.strip():
-        return Status(422, {"detail": "give the article's text or html"})
+        return Status(422, {"detail": "give the article's text, html or url"})
     kept, result = check.run_and_record(agency, text, publication_date=body.publication_date, title=body.title,
                                         medium=body.medium, keep=body.keep, api_key=request.auth, request=request)
     return {"check": kept.pk, **result}

@@ -70,12 +70,14 @@ class CheckForm(forms.Form):
     text = forms.CharField(label=_("Nội dung bài viết"), widget=forms.Textarea(attrs={"rows": 10}), required=False,
                            max_length=1_000_000)
     file = forms.FileField(label=_("Hoặc tải lên tệp DOCX, HTML hoặc văn bản"), required=False)
+    url = forms.URLField(label=_("Hoặc địa chỉ bản nháp (đường dẫn xem trước)"), required=False, max_length=2000,
+                         assume_scheme="https")
     publication_date = forms.DateField(label=_("Ngày dự kiến đăng"), widget=forms.DateInput(attrs=DATE))
     medium = forms.ChoiceField(label=_("Loại hình báo chí"), choices=list(MEDIA.items()), initial="online")
     keep = forms.BooleanField(label=_("Lưu kết quả làm hồ sơ đã kiểm tra bài viết"), required=False)
 
     def clean(self):
         data = super().clean()
-        if not (data.get("text") or "").strip() and not data.get("file"):
-            raise forms.ValidationError(_("Hãy dán nội dung bài viết hoặc tải lên một tệp."))
+        if not (data.get("text") or "").strip() and not data.get("file") and not data.get("url"):
+            raise forms.ValidationError(_("Hãy dán nội dung bài viết, tải lên một tệp hoặc ghi địa chỉ bản nháp."))
         return data

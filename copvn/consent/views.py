@@ -18,7 +18,7 @@ from copvn.audit.services import record
 from copvn.core.access import requires, user_can
 
 from . import check, services
-from .files import read_article
+from .files import read_article, read_url
 from .forms import CheckForm, ConsentForm, EvidenceForm, SignerForm, WithdrawForm
 from .models import CATEGORIES, MEDIA, ConsentRecord, PrepublicationCheck
 
@@ -225,9 +225,12 @@ def check_page(request):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            text = read_article(d["file"].read(), d["file"].name) if d.get("file") else d["text"]
+            if d.get("file"):
+                text = read_article(d["file"].read(), d["file"].name)
+            else:
+                text = d["text"] if (d["text"] or "").strip() else read_url(d["url"])
         except ValueError as exc:
-            form.add_error("file", str(exc))
+            form.add_error("file" if d.get("file") else ("url" if d.get("url") else None), str(exc))
         else:
             kept, result = check.run_and_record(request.user.organisation, text, publication_date=d["publication_date"],
                                                  title=d["title"], medium=d["medium"], keep=d["keep"], by=request.user,
