@@ -46,12 +46,14 @@ def find(text: str) -> list[Finding]:
 
 
 def _family_ok(t: _Text, m: re.Match) -> bool:
-    """"bà Trương Thị Mai" is a title, not a grandmother: a bare one-word relation needs "là", "tên" or a comma."""
+    """"bà Trương Thị Mai" is a title, not a grandmother: a bare one-word relation needs "tên", "của" or a comma."""
     head = m.group(0).split()[0].lower()
+    if head == "con":  # "còn chị T." is "while Ms T.", not a child of hers
+        return t.written(m.start(), m.start() + 3, "con")
     if head not in ("ba", "ong"):
         return True
-    if not re.search(r"(?i)\b(?:la|ten|cua)\b|,", m.group(0)):
-        return False
+    if not re.search(r"(?i)\b(?:ten|cua)\b|,", m.group(0)):
+        return False  # "ông là chị Thanh": "ông" is "he", not a grandfather
     return t.plain or t.written(m.start(), m.start() + len(head), {"ba": "bà", "ong": "ông"}[head])
 
 
@@ -93,7 +95,8 @@ def _without_overlaps(found: list[Finding]) -> list[Finding]:
     for f in sorted(found, key=lambda f: (-(f.end - f.start), f.start)):
         near = kept[bisect_left(starts, f.start - longest):bisect_left(starts, f.end)]
         inside = [k for k in near if k.start <= f.start and f.end <= k.end]
-        if inside and (f.type in ("name", "address") or any(k.type == f.type for k in inside)):
+        if inside and (f.type in ("name", "address") or any(k.type == f.type for k in inside)) and not (
+                f.type == "name" and all(k.type == "family" for k in inside)):  # a relative's name stays a name
             continue
         if any(k.start < f.end and f.start < k.end and not (k.start <= f.start and f.end <= k.end)
                and (k.type == f.type or {k.type, f.type} <= {"name", "address", "school"}) for k in near):

@@ -15,13 +15,25 @@ FAMILY_NAMES = {"Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Pha
                 "Sùng", "Giàng", "Vàng", "Thạch", "Kim", "Danh", "Nông", "Hứa", "Âu", "Khúc", "Lã", "Mạc", "Tiêu",
                 "Thân", "Doãn", "Khổng", "Cù", "Giáp", "Bạch", "Đàm", "Đồng", "Kha", "Lại", "Mẫn", "Ông", "Phí",
                 "Tôn", "Vương", "Vi", "Hầu", "Mã", "Quan", "Lục", "Ksor", "Rơ", "Siu", "Nay", "Rah", "Kpă", "Niê",
-                "Mlô", "Byă", "Êban", "Hđơk", "Adrơng", "Bế", "Ma", "Lường", "Cầm", "Đào", "Văn"}
+                "Mlô", "Byă", "Êban", "Hđơk", "Adrơng", "Bế", "Ma", "Lường", "Cầm", "Đào", "Văn", "Tẩn", "Lầu", "Tao",
+                "Thần", "Phàn", "Hờ", "Mùa", "Chảo", "Quàng", "Cà", "Điêu", "Bạc", "Lỳ", "Sần", "Vừ", "Thào", "Cứ",
+                "Ly", "Hạng", "Lục", "Sầm", "Hoàng", "Mông", "Tòng", "Lữ", "Khương", "Ninh", "Diệp", "Ông"}
 FAMILY_KEYS = {key(n) for n in FAMILY_NAMES}
 CHILD_TITLES = ["cậu bé", "cô bé", "bé gái", "bé trai", "cháu bé", "học sinh", "nữ sinh", "nam sinh", "học trò",
-                "con trai", "con gái", "thiếu niên", "em", "bé", "cháu", "trẻ"]
-ADULT_TITLES = ["anh", "chị", "ông", "bà", "cô", "chú", "bác", "thầy", "cụ", "dì", "mợ", "thím", "dượng"]
-CHILD_TITLE_WORDS, ADULT_TITLE_WORDS = set(CHILD_TITLES), set(ADULT_TITLES)
-TITLE_FORMS = {key(t): t for t in ADULT_TITLES + CHILD_TITLES}  # folded → as written ("co" → "cô")
+                "con trai", "con gái", "thiếu niên", "em", "bé", "cháu", "trẻ", "bệnh nhi", "bạn nhỏ", "em bé",
+                "cậu học trò", "cô học trò", "nữ sinh lớp", "bé sơ sinh", "cháu gái", "cháu trai"]
+ADULT_TITLES = ["anh", "chị", "ông", "bà", "cô", "chú", "bác", "thầy", "cụ", "dì", "mợ", "thím", "dượng",
+                # professions and ranks: whoever holds one is an adult ("y tá P.", "kỹ sư Q.", "Thượng tá Hưởng")
+                "bác sĩ", "y tá", "điều dưỡng", "kỹ sư", "luật sư", "giáo viên", "cô giáo", "thầy giáo", "nhà báo",
+                "phóng viên", "sinh viên", "công nhân", "nông dân", "tài xế", "lái xe", "thượng tá", "trung tá",
+                "đại tá", "thiếu tá", "đại úy", "thượng úy", "trung úy", "thiếu úy", "thiếu tướng", "trung tướng",
+                "chiến sĩ", "cán bộ", "bà mẹ", "người mẹ", "người cha", "chị gái", "anh trai", "vợ", "chồng",
+                "hiệu trưởng", "giám đốc", "chủ tịch", "trưởng công an", "nghệ nhân", "thạc sĩ", "tiến sĩ"]
+# roles that say nothing of age: a suspect, a victim or a patient may be a child or an adult
+NEUTRAL_TITLES = ["bị can", "bị cáo", "đối tượng", "nghi phạm", "nghi can", "nạn nhân", "bị hại", "người bị hại",
+                  "bệnh nhân", "cầu thủ", "vận động viên", "thí sinh", "tân binh", "người bệnh", "sản phụ"]
+CHILD_TITLE_WORDS, ADULT_TITLE_WORDS, NEUTRAL_TITLE_WORDS = set(CHILD_TITLES), set(ADULT_TITLES), set(NEUTRAL_TITLES)
+TITLE_FORMS = {key(t): t for t in NEUTRAL_TITLES + ADULT_TITLES + CHILD_TITLES}  # folded → as written ("co" → "cô")
 # words before a capitalised name that make it a place: streets and schools named after people, units
 PLACE_WORDS = {key(w): w for w in ["đường", "phố", "trường", "cầu", "chợ", "công viên", "bệnh viện", "giải",
                                     "quảng trường", "đại lộ", "tp", "tp.", "thành phố", "tỉnh", "huyện", "quận",
@@ -60,7 +72,8 @@ U, L = "A-Z", "a-z"
 WORD = rf"[{U}](?:[{L}]+(?:'[{U}]?[{L}]+)?|'[{U}]?[{L}]+)"   # Lan, H'Nhung, Niê
 WORD_OR_LETTER = rf"(?:{WORD}|[{U}](?=\s[{U}]))"              # "Y" in "Y Duy Niê"
 NAME = rf"{WORD_OR_LETTER}(?:\s{WORD_OR_LETTER}){{0,3}}(?<=[{L}])(?:\s[{U}]\.(?![{U}{L}]))?"  # "Nguyễn Văn A."
-INITIALS = rf"[{U}]\.(?:\s?[{U}]\.){{0,3}}(?:[{U}]\b)?"
+INITIALS = (rf"(?:[{U}][{L}]?\.(?:\s?[{U}][{L}]?\.){{0,3}}(?:[{U}]\b)?|[{U}][{U}]\.(?!\w)|[{U}](?:\.[{U}]){{1,3}}\b|"
+            rf"[{U}]{{1,3}}(?![\w.'])(?!\s[{U}]))")  # "P.", "Kh.", "T.T.H", "NG.", and dotless "H", "NT" after a title
 
 
 def _alternatives(words) -> str:
@@ -71,12 +84,33 @@ def _title_pattern(words) -> str:
     return "(?i:" + _alternatives(words).replace(r"\ ", r"\s+") + ")"
 
 
-TITLED_NAME = re.compile(rf"\b({_title_pattern(CHILD_TITLES + ADULT_TITLES)})\s+({INITIALS}|{NAME})")
+TITLED_NAME = re.compile(rf"\b({_title_pattern(CHILD_TITLES + ADULT_TITLES + NEUTRAL_TITLES)})\s+({INITIALS}|{NAME})")
 LOWER_TITLED_NAME = re.compile(r"\b(em|be|chau|ban|con)\s+([a-z]+(?:\s[a-z]+){0,3})\b")
 NAMED = re.compile(rf"\bten(?:\s+la)?\s+({NAME})")
-BARE_INITIALS = re.compile(rf"(?<![\w.])(?:[{U}]\.){{2,4}}(?:[{U}]\b)?")
+BARE_INITIALS = re.compile(rf"(?<![\w.])(?:(?:[{U}]\.){{2,4}}(?:[{U}]\b)?|[{U}](?:\.[{U}]){{1,3}}\b\.?)")  # "B.K", "T.T.H"
 FULL_NAME = re.compile(rf"\b((?:{'|'.join(sorted({key(n).capitalize() for n in FAMILY_NAMES}, key=len, reverse=True))})"
-                       rf"(?:\s{WORD_OR_LETTER}){{1,3}}(?<=[{L}])(?:\s[{U}]\.(?![{U}{L}]))?)(?<=[{L}.])(?![{L}])")
+                       rf"(?:\s{WORD_OR_LETTER}){{1,3}}(?<=[{L}])(?:\s[{U}][{L}]?\.(?![{U}{L}])|\s[{U}](?![\w.']))?)"
+                       rf"(?<=[{L}.{U}])(?![{L}])")  # "Nguyễn Văn A.", "Hà Văn H", "Lê Minh Kh."
+# a lone initial standing for a person mid-sentence: "S. hẹn chở T. đi chơi", "khiến Đ. phải nhập viện"
+LONE_INITIAL = re.compile(r"(?<![\w.])([A-ZĐ][a-zđ]?\.)(?=\s*[,;)(]|\s+\w)")  # on the text as written
+# a capitalised given name and the word after it that make an ordinary word instead ("Công an", "Thành phố")
+NOT_A_BARE_NAME = {"co quan", "gia dinh", "the thao", "thuong binh", "sang ngay", "sang nam", "binh luan", "loi dung",
+                   "bang cach", "truong hop", "truong thanh", "sau khi", "sau do", "tuy nhien", "tham gia", "luat su",
+                   "bao cao", "kinh te", "dai dien", "thuong tich", "hoc sinh", "nguoi dan", "cong an", "thanh pho", "trung tam", "trung uong", "quoc hoi", "quoc te", "quoc gia", "nam gioi",
+                   "an toan", "an ninh", "hai quan", "nha nuoc", "nha truong", "dang uy", "binh thuong", "hoa binh",
+                   "tam ly", "mai tang", "kim loai", "thanh nien", "thanh tra", "cong ty", "cong dan", "hung thu",
+                   "tuan tra", "dung cu", "hoa hoc", "tam thoi", "chinh quyen", "chinh phu", "thong tin", "thong tu",
+                   "phuc loi", "hanh chinh", "tin nhan", "phong chong", "quang cao", "thuy dien", "binh dan", "dan su",
+                   "nhan dan", "quan doi", "quan su", "thai do", "nghia vu", "tinh cam", "vinh vien", "hieu truong",
+                   "ngoc trinh", "hanh vi", "hanh dong", "tri thuc", "viet nam", "thien tai", "an giang", "tien giang",
+                   "kien giang", "hau giang", "loc ninh", "hai phong", "hai duong", "ha noi", "ha nam", "ha tinh"}
+# words (as written) after which a capitalised word is a place or a brand, not a person
+PLACE_PREPOSITIONS = {"ở", "tại", "về", "ra", "vào", "đến", "từ", "tới", "qua", "khắp", "tỉnh", "tp", "huyện", "xã",
+                      "phường", "quận", "thôn", "xóm", "đường", "phố", "chợ", "cầu", "sông", "núi", "chùa", "đền",
+                      "đình", "khu", "trường", "lớp", "đội", "nhóm", "báo", "đài", "hãng", "nhãn", "hiệu", "mạng",
+                      "quán", "tiệm", "cửa", "nick", "facebook", "tên", "làng", "bản", "ấp", "buôn", "tổ", "miền",
+                      "vùng", "đảo", "biển", "hồ", "vịnh", "đèo", "thị", "thành", "tp.", "công", "ty", "đoàn"}
+BARE_GIVEN = {"an", "mai", "lành", "thang"}  # given names that are also common words: taken when standing alone
 YEAR_AFTER_NAME = re.compile(r"\s\(((?:19|20)\d{2})\)")
 
 TERMS = (r"tu ky|dong kinh|khuyet tat(?: van dong| tri tue)?|tram cam|hiv|ung thu(?: mau| nao| xuong| gan| phoi)?|"
@@ -107,7 +141,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
                                  r"(?<![\w@])@[A-Za-z][\w.]{2,29}\b")),
     ("birth_year", re.compile(r"(?i)(?:\bSN\s*|\bsinh nam\s+|\bnam sinh:?\s+|\bsinh ngay \d{1,2}/\d{1,2}/|"
                               r"\bngay sinh:?\s*\d{1,2}/\d{1,2}/)((?:19|20)\d{2})\b")),
-    ("age", re.compile(rf"(?i)\b(\d{{1,2}}|{AGE_WORD})(?:\s*[-–]\s*\d{{1,2}})?\s*(thang\s+)?tuoi\b|"
+    ("age", re.compile(rf"(?i)\b(\d{{1,2}}|1[01]\d|120|{AGE_WORD})(?:\s*[-–]\s*\d{{1,2}})?\s*(thang\s+)?tuoi\b|"
                        rf"\b(?:moi|da|nam nay|vua)\s+len\s+(\d{{1,2}}|{AGE_WORD})\b|\b(\d{{1,2}})t\b")),
     ("class", re.compile(r"(?i)(?<!vao )(?<!len )(?<![./@\w])(?:(?:hoc sinh|hs|hoc)\s+)?lop\s*(?:(\d{1,2})(?:\s*/\s*\d{1,2}|"
                          r"[A-Za-z]\d{0,2})?|(mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi)|(la|choi|mam))\b")),
@@ -140,7 +174,9 @@ ADMIN_UNITS = {"phuong": "phường", "xa": "xã", "thi tran": "thị trấn", "
 LOCAL_UNITS = {"thon": "thôn", "xom": "xóm", "ap": "ấp", "ban": "bản", "buon": "buôn", "plei": "plei",
                "to dan pho": "tổ dân phố", "to": "tổ", "khu pho": "khu phố", "khom": "khóm", "duong": "đường",
                "pho": "phố", "hem": "hẻm", "ngo": "ngõ", "ngach": "ngách", "kiet": "kiệt", "so nha": "số nhà",
-               "khu dan cu": "khu dân cư"}
+               "khu dan cu": "khu dân cư", "nha so": "nhà số", "toa": "tòa", "toa nha": "tòa nhà", "chung cu": "chung cư",
+               "khu chung cu": "khu chung cư", "khu tap the": "khu tập thể", "lang": "làng", "khu do thi": "khu đô thị",
+               "cum dan cu": "cụm dân cư", "doi": "đội", "khu": "khu", "block": "block", "lo": "lô", "can ho": "căn hộ"}
 UNIT = re.compile(r"(?i)\b(" + "|".join(sorted((re.escape(u) for u in {**ADMIN_UNITS, **LOCAL_UNITS}), key=len,
                                               reverse=True)) + r")(?:(?<=\.)|(?=[\s.]|$))\s*")  # "P.Vĩnh Hải"
 ORGAN_BEFORE = re.compile(r"(?i)(?:cong an|ubnd|uy ban nhan dan|hdnd|dang uy|bien phong|tram y te|trung tam y te|"
@@ -151,4 +187,4 @@ PLACE_CUE = re.compile(r"(?i)\b(?:o|tai|que|que o|que quan|ngu|ngu tai|tru|tru t
 CUES_WRITTEN = {"o": "ở", "tai": "tại", "que": "quê", "ngu": "ngụ", "tru": "trú", "song": "sống", "nha": "nhà",
                 "den": "đến"}
 TOKEN = re.compile(r"[\w']+")
-SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
+SENTENCE = re.compile(r"(?:[^.!?\n]|(?<=\b[A-ZĐ])\.(?!\s+[A-ZĐ][a-zà-ỹđ]{2})|\.(?=\w))+[.!?]?")  # "T.T.H" stays in its sentence

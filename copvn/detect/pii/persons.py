@@ -23,8 +23,12 @@ from .patterns import (
     LOWER_TITLED_NAME,
     NAMED,
     NICKNAMES,
+    BARE_GIVEN,
+    LONE_INITIAL,
+    NOT_A_BARE_NAME,
     NOT_A_NAME,
     NOT_A_NAME_PLAIN,
+    PLACE_PREPOSITIONS,
     PLACE_BEFORE,
     PLACE_WORDS,
     SENTENCE,
@@ -102,6 +106,7 @@ def _names(t: _Text) -> list[Finding]:
         after = YEAR_AFTER_NAME.match(folded, m.end())
         if after:
             names.append(t.finding("birth_year", *after.span(1), value=int(after.group(1))))
+    names += _bare_mentions(t, names)
     for f in list(names):
         if f.type == "name":
             end = t.text.find(f.text, f.start) + len(f.text)
@@ -110,6 +115,52 @@ def _names(t: _Text) -> list[Finding]:
                 names.append(Finding("birth_year", after.start(1), after.end(1), after.group(1),
                                      value=int(after.group(1))))
     return names
+
+
+WORD_AT = re.compile(r"[^\W\d_][\w']*")
+
+
+def _bare_mentions(t: _Text, names: list[Finding]) -> list[Finding]:
+    """A person named by a lone initial ("S. hẹn chở T. đi chơi") or by a given name alone, capitalised and
+    standing by itself ("Danh dụ dỗ bé", "bị An và Lành bạo hành"), outside the spans already found."""
+    if t.plain:
+        return []  # without diacritics a capital alone says too little
+    taken = _Spans((f.start, f.end) for f in names)
+    text, extra = t.text, []
+    for m in LONE_INITIAL.finditer(text):
+        before = text[max(0, m.start() - 3):m.start()]
+        after = text[m.end(1):m.end(1) + 3].lstrip()
+        if after[:1].isalpha() and not after[:1].islower():
+            continue  # "P. Phước Mỹ", "TP. Huế": an abbreviation before a name
+        if not taken.overlaps(*m.span(1)) and not re.search(r"[A-ZĐ]\.?\s*$", before):
+            extra.append(Finding("name", *m.span(1), m.group(1)))
+    given, units = accented_syllables() | BARE_GIVEN, gazetteer()
+    words = list(WORD_AT.finditer(text))
+    for i, m in enumerate(words):
+        word = m.group(0)
+        if not word[0].isupper() or word[1:].lower() != word[1:] or word.lower() not in given or len(word) < 2:
+            continue
+        if taken.overlaps(m.start(), m.end()):
+            continue
+        prev = words[i - 1] if i else None
+        nxt = words[i + 1] if i + 1 < len(words) else None
+        gap_before = text[prev.end():m.start()] if prev else ""
+        gap_after = text[m.end():nxt.start()] if nxt else ""
+        starts_sentence = prev is None or bool(re.search(r"[.!?:…\n\"“]\s*$", gap_before))
+        if prev is not None and gap_before.strip() == "" and prev.group(0)[0].isupper() and not starts_sentence:
+            continue  # inside a run of capitalised words: a place or a full name
+        if nxt is not None and gap_after.strip() in ("", "-") and nxt.group(0)[0].isupper():
+            continue
+        if nxt is not None and gap_after.strip() == "" and key(f"{word} {nxt.group(0)}") in NOT_A_BARE_NAME:
+            continue
+        if prev is not None and gap_before.strip() in ("", ",") and prev.group(0).lower() in PLACE_PREPOSITIONS:
+            continue
+        if starts_sentence and (nxt is None or gap_after.strip() != ""):
+            continue  # a capitalised word alone before punctuation at a sentence start: a heading, a place
+        if key(word) in units and not (nxt is not None and gap_after.strip() == ""):
+            continue
+        extra.append(Finding("name", m.start(), m.end(), word))
+    return extra
 
 
 def _name_start_ok(t: _Text, start: int, name: str) -> bool:
@@ -139,7 +190,10 @@ def _group(text: str, found: list[Finding]) -> list[Person]:
         return bisect_right(sentence_starts, position) - 1
 
     last: tuple[int, int] | None = None  # (person, sentence)
+    relatives = [(f.start, f.end) for f in found if f.type == "family"]
     for f in found:
+        if f.type == "name" and any(a <= f.start and f.end <= b for a, b in relatives):
+            continue  # a relative's name inside "bố của em là anh …": part of the child's family finding
         if f.type == "name":
             name_key = _name_key(f)
             if name_key not in keys:

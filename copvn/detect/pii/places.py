@@ -94,10 +94,11 @@ def _unit_ok(t: _Text, m: re.Match) -> tuple[bool, bool]:
         if not (t.written(m.start(1), m.end(1), unit) and unit in ("to", "ngo", "ap", "ban", "pho")
                 and re.match(r"\d", t.folded[m.end():])):
             return False, False
-    # a capitalised unit word mid-sentence is part of a proper name ("chợ Xóm Mới")
+    # a capitalised unit word mid-sentence is part of a proper name ("chợ Xóm Mới") — unless it is an
+    # administrative unit followed by a unit name of the gazetteer ("ở Phường Phước hải")
     before = t.folded[max(0, m.start() - 2):m.start()]
     if m.group(1)[0].isupper() and before.strip() and not re.search(r"[.!?(\"“:]\s*$|^\s*$", before) \
-            and m.start() > 1:
+            and m.start() > 1 and not (admin and _unit_name(t, m.end(), True) > 0):
         return False, False
     return True, admin
 
@@ -109,8 +110,12 @@ def _address_run(t: _Text, m: re.Match) -> tuple[int, int]:
     end = _unit_name(t, m.end(), admin)
     if end < 0:
         return -1, -1
-    start = m.start()
-    while True:  # the run goes on through ", xã …", " phường …" and ", Khánh Hòa"
+    return m.start(), _chain_end(t, end)
+
+
+def _chain_end(t: _Text, end: int) -> int:
+    """Where a run of units that reaches `end` stops: it goes on through ", xã …", " phường …" and ", Khánh Hòa"."""
+    while True:
         nxt = re.match(r"(?:,\s*|\s+|\s*-\s*)", t.folded[end:])
         if not nxt:
             break
@@ -128,7 +133,7 @@ def _address_run(t: _Text, m: re.Match) -> tuple[int, int]:
         if more < 0:
             break
         end = more
-    return start, end
+    return end
 
 
 def _places_after_cues(t: _Text, found: list[Finding]) -> list[Finding]:
@@ -148,7 +153,7 @@ def _places_after_cues(t: _Text, found: list[Finding]) -> list[Finding]:
         for size in range(len(words), 1, -1):
             name = " ".join(words[:size])
             if key(name) in units:
-                a, b = t.span(m.start(), m.start() + len(name))
+                a, b = t.span(m.start(), _chain_end(t, m.start() + len(name)))  # "Vĩnh Ngọc, Nha Trang, Khánh Hòa"
                 if not taken.overlaps(a, b):
                     extra.append(Finding("address", a, b, t.text[a:b]))
                 break

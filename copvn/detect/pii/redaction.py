@@ -4,18 +4,18 @@ and family removed, every other character kept."""
 from __future__ import annotations
 
 from .model import Finding, Person
-from .patterns import ADULT_TITLE_WORDS, CHILD_TITLE_WORDS
+from .patterns import ADULT_TITLE_WORDS, CHILD_TITLE_WORDS, NEUTRAL_TITLE_WORDS
 
 
 def initials(name: str) -> str:
     """"Nguyễn Thị Lan" → "N.T.L."; "em Lan" → "em L."; a title is kept, initials stay as they are."""
     words = name.split()
     title: list[str] = []
-    for size in (2, 1):
-        if len(words) > size and " ".join(words[:size]).lower() in CHILD_TITLE_WORDS | ADULT_TITLE_WORDS:
+    for size in (3, 2, 1):
+        if len(words) > size and " ".join(words[:size]).lower() in CHILD_TITLE_WORDS | ADULT_TITLE_WORDS | NEUTRAL_TITLE_WORDS:
             title, words = words[:size], words[size:]
             break
-    letters = "".join(w if w.endswith(".") else w[0].upper() + "." for w in words)
+    letters = "".join(w if "." in w else w[0].upper() + "." for w in words)  # "B.K" stays "B.K"
     return " ".join([*title, letters]) if title else letters
 
 
