@@ -15,6 +15,10 @@ from .places import _addresses
 from .redaction import redact
 
 
+LEGAL_THRESHOLD = re.compile(r"(?i)(?:\b(?:nguoi|tre em|tre|do tuoi|lua tuoi|nhom tuoi)\s+(?:tu\s+)?(?:du|duoi|tren|chua du|tu)"
+                             r"|\bden (?:duoi|du))\s*$")
+
+
 def _number(text: str) -> int | None:
     text = key(text)
     return int(text) if text.isdigit() else NUMBER_KEYS.get(text)
@@ -27,6 +31,8 @@ def find(text: str) -> list[Finding]:
         for m in pattern.finditer(t.folded):
             start, end = m.span()
             value = None
+            if kind == "age" and LEGAL_THRESHOLD.search(t.folded, max(0, start - 40), start):
+                continue  # "người dưới 16 tuổi", "từ đủ 13 tuổi đến dưới 16 tuổi": the law's ages, nobody's
             if kind == "age":
                 value = 0 if m.group(2) else _number(next(g for g in (m.group(1), m.group(3), m.group(4)) if g))
             elif kind == "birth_year":
@@ -42,7 +48,36 @@ def find(text: str) -> list[Finding]:
                 continue
             found.append(t.finding(kind, start, end, value=value))
     found += _health(t) + _schools(t) + _addresses(t) + _names(t)
-    return _without_overlaps(found)
+    found = _without_overlaps(found)
+    return [f for f in found if f.type != "address" or _residence(text, f, found)]
+
+
+# A place is private information when it is where a person lives or comes from: after a word that says so
+# ("trú", "ngụ", "quê", "sống", "nhà ở"…), inside the brackets that follow a person ("(7 tuổi, trú xã …)",
+# "(SN 2018, thôn …)"), after "ở"/"tại" right after a person, or an address down to the house. The commune
+# whose police speak, the road where an accident happened and the school's district are not.
+RESIDENCE_CUE = re.compile(r"(?:\b(?:tru|ngu|que|que quan|nguyen quan|song|sinh song|thuong tru|tam tru|cu tru|"
+                           r"ho khau(?: thuong tru)?|nha o|nha rieng|den tu|cu dan|nha|o cung|cung tru|cung ngu|"
+                           r"dia chi|gia dinh o|gia dinh song|lon len|sinh ra|ve que|que nha|song(?: [a-z]+){1,5}|"
+                           r"(?:gia dinh|nha)(?: [a-z]+){1,5})(?:\s+(?:tai|o|cung|tren|duoi))?)\s*:?\s*$")
+WEAK_CUE = re.compile(r"\b(?:o|tai)\s*$")
+HOUSE = re.compile(r"(?i)^(?:nha so|so nha|can ho|phong \d|toa|chung cu|khu tap the|to dan pho|ngo|ngach|hem|kiet)\b")
+
+
+def _residence(text: str, f: Finding, found: list[Finding]) -> bool:
+    before = key(text[max(0, f.start - 60):f.start])
+    clause = re.split(r"[.;!?]", before)[-1]
+    if RESIDENCE_CUE.search(clause) or HOUSE.match(key(f.text)):
+        return True
+    person = [g for g in found if g.type in ("name", "age", "birth_year") and g.end <= f.start
+              and f.start - g.end <= 45 and not re.search(r"[.;!?]", text[g.end:f.start])]
+    opened = text.rfind("(", 0, f.start)
+    if opened >= 0 and ")" not in text[opened:f.start] and f.start - opened <= 45:
+        inside = [g for g in person if g.start > opened]
+        named_before = any(g.type == "name" and 0 <= opened - g.end <= 2 for g in found)
+        if inside or named_before:
+            return True  # "(7 tuổi, trú xã …)", "Nguyễn Văn A (xã …)"
+    return bool(WEAK_CUE.search(clause) and person)
 
 
 def _family_ok(t: _Text, m: re.Match) -> bool:

@@ -43,7 +43,7 @@ STREET_WORDS = {"đường", "phố", "trường", "cầu", "chợ", "đại l�
 PLACE_BEFORE = re.compile(r"(?i)\b(" + "|".join(sorted((re.escape(w) for w in PLACE_WORDS), key=len, reverse=True))
                           + r")\s*$")
 # words that, after a title, start a role or a place rather than a name ("thầy Hiệu trưởng", "học sinh Trường")
-NOT_A_NAME = {"trường", "đường", "phường", "xã", "huyện", "tỉnh", "thành", "quận", "bệnh", "công", "ủy", "ubnd",
+NOT_A_NAME = {"trường", "đường", "phường", "xã", "huyện", "tỉnh", "quận", "bệnh", "công", "ủy", "ubnd",
               "bộ", "sở", "phòng", "trung", "viện", "khu", "thôn", "lớp", "hội", "đội", "nhà", "chợ", "trạm", "tổ",
               "ban", "hiệu", "chủ", "phó", "giám", "trưởng", "bí", "tổng", "thượng", "đại", "thiếu", "giáo",
               "tiến", "thạc", "bác", "facebook", "zalo", "tiktok", "youtube", "thcs", "thpt", "tp", "mầm",
@@ -110,6 +110,20 @@ PLACE_PREPOSITIONS = {"ở", "tại", "về", "ra", "vào", "đến", "từ", "t
                       "đình", "khu", "trường", "lớp", "đội", "nhóm", "báo", "đài", "hãng", "nhãn", "hiệu", "mạng",
                       "quán", "tiệm", "cửa", "nick", "facebook", "tên", "làng", "bản", "ấp", "buôn", "tổ", "miền",
                       "vùng", "đảo", "biển", "hồ", "vịnh", "đèo", "thị", "thành", "tp.", "công", "ty", "đoàn"}
+# a given name standing alone is a person only beside words that go with a person: what they did or said
+# after it ("Danh dụ dỗ", "Lan kể"), or a word that points to a person before it ("với Tùng", "bắt Trang")
+PERSON_AFTER = {"kể", "nói", "cho", "khai", "bị", "được", "đã", "đang", "vẫn", "thừa", "dụ", "đưa", "chở", "đánh",
+                "nhắn", "hẹn", "rủ", "gọi", "mới", "và", "về", "đi", "sống", "học", "làm", "là", "còn", "cũng", "liền",
+                "tiếp", "bỏ", "lại", "không", "chưa", "thì", "vừa", "luôn", "từng", "sẽ", "muốn", "thấy", "biết",
+                "nhận", "nhớ", "xin", "hỏi", "đe", "ép", "lừa", "mua", "bán", "giới", "chia", "tâm", "cười", "khóc",
+                "nhìn", "ngồi", "đứng", "chạy", "ôm", "nắm", "quen", "yêu", "gặp", "đón", "dẫn", "theo", "phủ",
+                "thú", "bật", "xúc", "hồi", "bày", "chăm", "cùng", "với", "ở", "năm", "hiện", "sinh", "tử", "mất",
+                "phát", "tìm", "trốn", "chống", "dùng", "mang", "lấy", "ngủ", "ăn", "uống", "bơi", "ngã", "đoạt",
+                "giành", "quê", "đạt", "tham", "tranh", "lên", "xuống", "chia", "viết", "vẽ", "hát", "mơ", "ước"}
+PERSON_BEFORE = {"với", "cùng", "của", "cho", "bắt", "chở", "đưa", "gặp", "rủ", "đánh", "giúp", "nhờ", "hỏi", "và",
+                 "gọi", "mời", "đón", "dụ", "lừa", "ép", "khiến", "để", "thấy", "bảo", "dặn", "nhắn", "tên", "là",
+                 "cứu", "kéo", "bế", "ôm", "theo", "đòi", "xin", "thương", "giữ", "giao", "tìm", "thăm", "tặng",
+                 "đình", "đội", "bạn", "mẹ", "bố", "ba", "cha", "con"}
 BARE_GIVEN = {"an", "mai", "lành", "thang"}  # given names that are also common words: taken when standing alone
 YEAR_AFTER_NAME = re.compile(r"\s\(((?:19|20)\d{2})\)")
 
@@ -182,9 +196,9 @@ UNIT = re.compile(r"(?i)\b(" + "|".join(sorted((re.escape(u) for u in {**ADMIN_U
 ORGAN_BEFORE = re.compile(r"(?i)(?:cong an|ubnd|uy ban nhan dan|hdnd|dang uy|bien phong|tram y te|trung tam y te|"
                           r"benh vien|truong|cho|cau|ben|ben xe|chu tich|bi thu|lanh dao|doan|mat tran|"
                           r"(?:cap|tai|cua)\s+(?=(?:tinh|huyen|xa)\b))\s*$")
-PLACE_CUE = re.compile(r"(?i)\b(?:o|tai|que|que o|que quan|ngu|ngu tai|tru|tru tai|song o|sinh song tai|nha o|"
-                       r"den tu|thuong tru tai|tam tru tai)\s+$")
+PLACE_CUE = re.compile(r"(?i)(?:\b(?:o|tai|que|que o|que quan|ngu|ngu tai|tru|tru tai|song o|sinh song tai|nha o|"
+                       r"den tu|thuong tru tai|tam tru tai|tu)\s+|(?:tuoi|\b(?:sn|sinh nam) \d{4}),\s*)$")
 CUES_WRITTEN = {"o": "ở", "tai": "tại", "que": "quê", "ngu": "ngụ", "tru": "trú", "song": "sống", "nha": "nhà",
-                "den": "đến"}
+                "den": "đến", "tu": "từ"}
 TOKEN = re.compile(r"[\w']+")
 SENTENCE = re.compile(r"(?:[^.!?\n]|(?<=\b[A-ZĐ])\.(?!\s+[A-ZĐ][a-zà-ỹđ]{2})|\.(?=\w))+[.!?]?")  # "T.T.H" stays in its sentence

@@ -28,6 +28,8 @@ from .patterns import (
     NOT_A_BARE_NAME,
     NOT_A_NAME,
     NOT_A_NAME_PLAIN,
+    PERSON_AFTER,
+    PERSON_BEFORE,
     PLACE_PREPOSITIONS,
     PLACE_BEFORE,
     PLACE_WORDS,
@@ -136,30 +138,41 @@ def _bare_mentions(t: _Text, names: list[Finding]) -> list[Finding]:
             extra.append(Finding("name", *m.span(1), m.group(1)))
     given, units = accented_syllables() | BARE_GIVEN, gazetteer()
     words = list(WORD_AT.finditer(text))
-    for i, m in enumerate(words):
+
+    def capital_given(m) -> bool:
         word = m.group(0)
-        if not word[0].isupper() or word[1:].lower() != word[1:] or word.lower() not in given or len(word) < 2:
+        return len(word) >= 2 and word[0].isupper() and word[1:].lower() == word[1:] and word.lower() in given
+
+    i = 0
+    while i < len(words):
+        m = words[i]
+        if not capital_given(m) or taken.overlaps(m.start(), m.end()):
+            i += 1
             continue
-        if taken.overlaps(m.start(), m.end()):
-            continue
+        last = i + 1 if i + 1 < len(words) and text[m.end():words[i + 1].start()] == " " and capital_given(
+            words[i + 1]) and not taken.overlaps(words[i + 1].start(), words[i + 1].end()) else i  # "Quỳnh Anh"
+        run = text[m.start():words[last].end()]
         prev = words[i - 1] if i else None
-        nxt = words[i + 1] if i + 1 < len(words) else None
+        nxt = words[last + 1] if last + 1 < len(words) else None
+        i = last + 1
         gap_before = text[prev.end():m.start()] if prev else ""
-        gap_after = text[m.end():nxt.start()] if nxt else ""
+        gap_after = text[words[last].end():nxt.start()] if nxt else ""
         starts_sentence = prev is None or bool(re.search(r"[.!?:…\n\"“]\s*$", gap_before))
         if prev is not None and gap_before.strip() == "" and prev.group(0)[0].isupper() and not starts_sentence:
             continue  # inside a run of capitalised words: a place or a full name
         if nxt is not None and gap_after.strip() in ("", "-") and nxt.group(0)[0].isupper():
             continue
-        if nxt is not None and gap_after.strip() == "" and key(f"{word} {nxt.group(0)}") in NOT_A_BARE_NAME:
+        if nxt is not None and gap_after.strip() == "" and key(f"{words[last].group(0)} {nxt.group(0)}") in NOT_A_BARE_NAME:
             continue
         if prev is not None and gap_before.strip() in ("", ",") and prev.group(0).lower() in PLACE_PREPOSITIONS:
             continue
-        if starts_sentence and (nxt is None or gap_after.strip() != ""):
-            continue  # a capitalised word alone before punctuation at a sentence start: a heading, a place
-        if key(word) in units and not (nxt is not None and gap_after.strip() == ""):
+        if key(run) in units:
             continue
-        extra.append(Finding("name", m.start(), m.end(), word))
+        after_ok = nxt is not None and gap_after.strip() == "" and nxt.group(0).lower() in PERSON_AFTER
+        before_ok = prev is not None and gap_before.strip() == "" and prev.group(0).lower() in PERSON_BEFORE
+        if not (after_ok or before_ok):
+            continue
+        extra.append(Finding("name", m.start(), words[last].end(), run))
     return extra
 
 
@@ -167,6 +180,8 @@ def _name_start_ok(t: _Text, start: int, name: str) -> bool:
     first = name.split()[0]
     a, b = t.span(start, start + len(first))
     written = unicodedata.normalize("NFC", t.text[a:b]).lower()
+    if key(name).startswith("thanh pho") or key(name).startswith("thanh vien"):
+        return False  # "Thành phố", "Thành viên"; "cháu Thành" is a name
     if t.plain:
         return key(first) not in NOT_A_NAME_PLAIN
     return written not in NOT_A_NAME

@@ -15,7 +15,6 @@ letter and no digit ("cùng xóm", "cùng địa phương") is not counted.
 import hashlib
 import importlib.util
 import json
-import re
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -29,7 +28,7 @@ def split_of(url: str) -> str:
 
 
 def names_a_place(span: str) -> bool:
-    return bool(re.search(r"[A-ZÀ-ỸĐ\d]", span))
+    return any(c.isupper() or c.isdigit() for c in span)
 
 
 def parse(line: str) -> dict:
