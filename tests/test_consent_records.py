@@ -250,3 +250,15 @@ def test_a_draft_url_is_fetched_by_the_locked_down_fetcher(client, newsroom, set
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_the_check_page_says_every_problem_in_words(client, newsroom):
+    _agency, _editor, auth = newsroom
+    _consent(client, auth, "Trần Minh Khoa", "2017-05-09", [MOTHER], categories=["identity"])
+    page = client.post("/consent/check/", {"title": "Họa sĩ nhí", "text": ARTICLE, "medium": "tv",
+                                           "publication_date": PUBLISHED.isoformat()}).content.decode()
+    assert "Thiếu đồng ý của chính trẻ" in page  # the child's own consent, and at once what else is wrong:
+    assert "Chưa được đồng ý công bố: trường, lớp, kết quả học tập, quan hệ bạn bè" in page
+    assert "Loại hình chưa được đồng ý: truyền hình" in page
+    assert "category:" not in page and "medium:" not in page
+    assert "[đã lược bỏ] [đã lược bỏ]" not in page

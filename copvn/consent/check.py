@@ -108,9 +108,9 @@ def _against(record: ConsentRecord, mine, day, title, medium) -> dict:
         return {**out, "verdict": "missing_parent"}
     age, certain = age_on(record, day)
     out["age_on_publication"], out["age_certain"] = age, certain
+    reasons = _scope(record, mine, day, title, medium)  # told at once, with any missing signature
     if age is not None and age >= CHILD_CONSENT_AGE and not any(not s.adult for s in signers):
-        return {**out, "verdict": "missing_child", "reasons": [] if certain else ["age_uncertain"]}
-    reasons = _scope(record, mine, day, title, medium)
+        return {**out, "verdict": "missing_child", "reasons": ([] if certain else ["age_uncertain"]) + reasons}
     return {**out, "verdict": "out_of_scope" if reasons else "covered", "reasons": reasons}
 
 

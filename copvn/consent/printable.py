@@ -70,7 +70,8 @@ def document(agency, consent: ConsentRecord | None = None, *, today: dt.date | N
             ["Ngày sinh (hoặc tuổi)", _age_text(consent)],
             ["Trường, lớp", (consent.school or "—") if consent else "\n"],
         ]),
-        Heading("Cha, mẹ, người chăm sóc hoặc người giám hộ đồng ý"),
+        Heading("Người đồng ý"),
+        Paragraph("Cha, mẹ, người chăm sóc hoặc người giám hộ của trẻ em:"),
         Table(header=["Tư cách", "Họ và tên", "Quan hệ với trẻ", "Giấy tờ tùy thân"], rows=rows,
               widths=[35, 55, 35, 40]),
         Heading("Phạm vi đồng ý"),
@@ -93,8 +94,8 @@ def document(agency, consent: ConsentRecord | None = None, *, today: dt.date | N
     ]
     if consent:
         last = consent.revisions.order_by("-number").first()
-        body.append(Paragraph(f"Mã hồ sơ đồng ý: {consent.pk}; phiên bản {last.number if last else 1}, mã băm "
-                              f"SHA-256 {last.digest if last else ''}.", italic=True))
+        body.append(Table(header=["Mã hồ sơ", "Phiên bản", "Mã băm SHA-256 của phiên bản"], widths=[25, 20, 120],
+                          rows=[[str(consent.pk), str(last.number if last else 1), last.digest if last else ""]]))
     return Document(
         issuer=agency.name.upper(), governing_body=agency.parent.name.upper() if agency.parent_id else "",
         place=place_of(agency), date=today, kind="GIẤY ĐỒNG Ý",

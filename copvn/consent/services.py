@@ -144,7 +144,8 @@ def _removal_task(consent: ConsentRecord, by: str, url: str, report) -> None:
     from copvn.coordination.models import Task
     from copvn.coordination.services import create
 
-    lines = [_("Người rút lại: %(by)s.") % {"by": ConsentRecord.WithdrawnBy(by).label},
+    lines = [_("Người rút lại: %(by)s.") % {"by": ConsentRecord.WithdrawnBy(by).label}
+             + (" " + _("Lý do: %(why)s") % {"why": consent.withdrawal_reason} if consent.withdrawal_reason else ""),
              _("Không tiếp tục công bố thông tin của trẻ; gỡ thông tin đã đăng khỏi mọi bài, ảnh, video, trang "
                "mạng xã hội của cơ quan; ghi lại kết quả tại đây.")]
     if url:

@@ -63,7 +63,7 @@ def consent_detail(request, pk):
         "can_manage": user_can(request.user, "consent.manage") and consent.state == ConsentRecord.State.ACTIVE,
         "signer_form": SignerForm(initial={"role": "child", "full_name": consent.child_name,
                                            "signed_on": timezone.localdate()}),
-        "withdraw_form": WithdrawForm(), "evidence_form": EvidenceForm(),
+        "withdraw_form": WithdrawForm(), "evidence_form": EvidenceForm(), "removal_task": _removal_task(consent),
         "can_open_evidence": user_can(request.user, "consent.evidence")})
 
 
@@ -105,7 +105,8 @@ def open_evidence(request, pk, evidence_pk):
 @requires("consent.view")
 def printable_form(request, fmt, pk=None):
     """The consent form to print: blank for the agency, or filled from a record for signature."""
-    from copvn.documents import MEDIA_TYPES, render as render_document
+    from copvn.documents import MEDIA_TYPES
+    from copvn.documents import render as render_document
 
     from .printable import document
 
@@ -171,10 +172,14 @@ def check_detail(request, pk):
     kept = get_object_or_404(_checks(request.user), pk=pk)
     with transaction.atomic():
         record("consent.check_read", request=request, obj=kept)
-    result = kept.result
-    for verdict in result.get("verdicts", []):
-        verdict["words"] = str(VERDICT_WORDS[verdict["verdict"]])
-    return render(request, "consent/check_detail.html", {"kept": kept, "result": result})
+    return render(request, "consent/check_detail.html", {"kept": kept, "result": _words(kept.result),
+                                                         "medium": MEDIA.get(kept.medium, kept.medium)})
+
+
+def _removal_task(consent):
+    from copvn.coordination.models import Task
+
+    return Task.objects.filter(origin=Task.Origin.CONSENT_WITHDRAWN, subject=f"consent:{consent.pk}").first()
 
 
 def _act(request, pk, form_class, act, success):
@@ -207,7 +212,8 @@ def withdraw(request, pk):
         services.withdraw(consent, request.user, d["by"], d["reason"], published_url=d["published_url"],
                           request=request)
 
-    return _act(request, pk, WithdrawForm, act, _("Đã ghi nhận việc rút lại đồng ý."))
+    return _act(request, pk, WithdrawForm, act,
+                _("Đã ghi nhận việc rút lại đồng ý; cơ quan đã được giao nhiệm vụ gỡ thông tin của trẻ."))
 
 
 VERDICT_WORDS = {
@@ -216,6 +222,27 @@ VERDICT_WORDS = {
     "out_of_scope": gettext_lazy("Ngoài phạm vi đã đồng ý"), "withdrawn": gettext_lazy("Đồng ý đã bị rút lại"),
     "no_record": gettext_lazy("Chưa có hồ sơ đồng ý"), "not_identifiable": gettext_lazy("Không xác định được (chỉ có chữ viết tắt)"),
 }
+
+
+def reason_words(reason: str) -> str:
+    """A verdict's reason code ("category:residence", "medium:tv", "period"…) in words for the editor."""
+    kind, _sep, detail = reason.partition(":")
+    if kind == "category":
+        return _("Chưa được đồng ý công bố: %(what)s") % {
+            "what": "; ".join(str(CATEGORIES.get(c, c)).lower() for c in detail.split(","))}
+    if kind == "medium":
+        return _("Loại hình chưa được đồng ý: %(what)s") % {"what": str(MEDIA.get(detail, detail)).lower()}
+    return str({"article": gettext_lazy("Bài viết khác với bài đã được đồng ý"),
+                "period": gettext_lazy("Ngày đăng ngoài thời hạn đồng ý"),
+                "age_uncertain": gettext_lazy("Tuổi ước tính (hồ sơ không có ngày sinh)"),
+                "initials": gettext_lazy("Bài chỉ nêu chữ cái đầu của tên")}.get(reason, reason))
+
+
+def _words(result: dict) -> dict:
+    for verdict in result.get("verdicts", []):
+        verdict["words"] = str(VERDICT_WORDS[verdict["verdict"]])
+        verdict["reason_words"] = [reason_words(r) for r in verdict.get("reasons", [])]
+    return result
 
 
 @requires("consent.check")
@@ -235,7 +262,6 @@ def check_page(request):
             kept, result = check.run_and_record(request.user.organisation, text, publication_date=d["publication_date"],
                                                  title=d["title"], medium=d["medium"], keep=d["keep"], by=request.user,
                                                  request=request)
-            for verdict in result["verdicts"]:
-                verdict["words"] = str(VERDICT_WORDS[verdict["verdict"]])
+            _words(result)
     return render(request, "consent/check.html", {"form": form, "result": result,
                                                   "kept": kept if result is not None else None})

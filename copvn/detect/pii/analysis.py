@@ -14,7 +14,6 @@ from .persons import _coreference, _decide, _group, _names, name_syllables
 from .places import _addresses
 from .redaction import redact
 
-
 LEGAL_THRESHOLD = re.compile(r"(?i)(?:\b(?:nguoi|tre em|tre|do tuoi|lua tuoi|nhom tuoi)\s+(?:tu\s+)?(?:du|duoi|tren|chua du|tu)"
                              r"|\bden (?:duoi|du))\s*$")
 

@@ -17,7 +17,7 @@ FAMILY_NAMES = {"Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Pha
                 "Tôn", "Vương", "Vi", "Hầu", "Mã", "Quan", "Lục", "Ksor", "Rơ", "Siu", "Nay", "Rah", "Kpă", "Niê",
                 "Mlô", "Byă", "Êban", "Hđơk", "Adrơng", "Bế", "Ma", "Lường", "Cầm", "Đào", "Văn", "Tẩn", "Lầu", "Tao",
                 "Thần", "Phàn", "Hờ", "Mùa", "Chảo", "Quàng", "Cà", "Điêu", "Bạc", "Lỳ", "Sần", "Vừ", "Thào", "Cứ",
-                "Ly", "Hạng", "Lục", "Sầm", "Hoàng", "Mông", "Tòng", "Lữ", "Khương", "Ninh", "Diệp", "Ông"}
+                "Ly", "Hạng", "Sầm", "Mông", "Tòng", "Lữ", "Khương", "Ninh", "Diệp"}
 FAMILY_KEYS = {key(n) for n in FAMILY_NAMES}
 CHILD_TITLES = ["cậu bé", "cô bé", "bé gái", "bé trai", "cháu bé", "học sinh", "nữ sinh", "nam sinh", "học trò",
                 "con trai", "con gái", "thiếu niên", "em", "bé", "cháu", "trẻ", "bệnh nhi", "bạn nhỏ", "em bé",
@@ -119,7 +119,7 @@ PERSON_AFTER = {"kể", "nói", "cho", "khai", "bị", "được", "đã", "đan
                 "nhìn", "ngồi", "đứng", "chạy", "ôm", "nắm", "quen", "yêu", "gặp", "đón", "dẫn", "theo", "phủ",
                 "thú", "bật", "xúc", "hồi", "bày", "chăm", "cùng", "với", "ở", "năm", "hiện", "sinh", "tử", "mất",
                 "phát", "tìm", "trốn", "chống", "dùng", "mang", "lấy", "ngủ", "ăn", "uống", "bơi", "ngã", "đoạt",
-                "giành", "quê", "đạt", "tham", "tranh", "lên", "xuống", "chia", "viết", "vẽ", "hát", "mơ", "ước"}
+                "giành", "quê", "đạt", "tham", "tranh", "lên", "xuống", "viết", "vẽ", "hát", "mơ", "ước"}
 PERSON_BEFORE = {"với", "cùng", "của", "cho", "bắt", "chở", "đưa", "gặp", "rủ", "đánh", "giúp", "nhờ", "hỏi", "và",
                  "gọi", "mời", "đón", "dụ", "lừa", "ép", "khiến", "để", "thấy", "bảo", "dặn", "nhắn", "tên", "là",
                  "cứu", "kéo", "bế", "ôm", "theo", "đòi", "xin", "thương", "giữ", "giao", "tìm", "thăm", "tặng",

@@ -39,7 +39,11 @@ def redact(text: str, found: list[Finding], persons: list[Person]) -> str:
             replacement = REMOVED
         else:
             continue
-        out.append(text[cursor:f.start])
+        gap = text[cursor:f.start]
+        if replacement == REMOVED and out and out[-1] == REMOVED and gap.strip() in ("", ","):
+            cursor = f.end  # "[đã lược bỏ] [đã lược bỏ]" for a class and a school side by side: one
+            continue
+        out.append(gap)
         out.append(replacement)
         cursor = f.end
     out.append(text[cursor:])
