@@ -147,6 +147,24 @@ def article_text(html: str) -> str:
     return extract_text(html)
 
 
+def _shared(text: str, found: list[Finding]) -> dict[int, list[Finding]]:
+    """"A, B và C (cùng 15 tuổi)", "… (cùng học lớp 6)": an age, birth year or class said once for several
+    persons named before it in the sentence counts as evidence for each of them (not as their finding)."""
+    from dataclasses import replace
+
+    out: dict[int, list[Finding]] = {}
+    for f in found:
+        if f.type not in ("age", "birth_year", "class") or not re.search(r"(?i)\bcùng(?:\s+(?:học|là|sinh))?\s*$",
+                                                                          text[max(0, f.start - 12):f.start]):
+            continue
+        sentence_start = max(text.rfind(". ", 0, f.start), text.rfind("; ", 0, f.start), 0)
+        for g in found:
+            if g.type == "name" and g.person is not None and sentence_start <= g.start < f.start \
+                    and g.person != f.person:
+                out.setdefault(g.person, []).append(replace(f, person=g.person))
+    return out
+
+
 def analyse(text: str, date: dt.date | None = None) -> dict:
     if not isinstance(text, str):
         raise TypeError("text must be a string")
@@ -160,6 +178,8 @@ def analyse(text: str, date: dt.date | None = None) -> dict:
     for f in found:
         if f.person is not None:
             mine.setdefault(f.person, []).append(f)
+    for index, shared in _shared(text, found).items():
+        mine.setdefault(index, []).extend(shared)
     for index, person in enumerate(persons):
         _decide(person, mine.get(index, []), index, date)
     return {
