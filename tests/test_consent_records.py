@@ -262,3 +262,8 @@ def test_the_check_page_says_every_problem_in_words(client, newsroom):
     assert "Loại hình chưa được đồng ý: truyền hình" in page
     assert "category:" not in page and "medium:" not in page
     assert "[đã lược bỏ] [đã lược bỏ]" not in page
+
+
+def test_the_language_menu_names_each_language_in_itself(client, newsroom):
+    page = client.get("/consent/").content.decode()
+    assert 'lang="en">English</option>' in page and 'lang="vi" selected>Tiếng Việt</option>' in page, page[:0]

@@ -33,16 +33,19 @@ NAV = [
 
 
 def navigation(request):
+    from django.conf import settings
+
+    languages = {"languages": settings.LANGUAGES}  # each named in itself, never translated ("English", not "Tiếng Anh")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav": []}
+        return {"nav": [], **languages}
     current = request.resolver_match.view_name if request.resolver_match else ""
     items = [
         {"url": reverse(name), "label": label, "active": _is_current(name, current)}
         for capability, name, label in NAV
         if user_can(user, capability)
     ]
-    return {"nav": items}
+    return {"nav": items, **languages}
 
 
 def _is_current(name: str, current: str) -> bool:
