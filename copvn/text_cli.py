@@ -9,13 +9,15 @@ from pathlib import Path
 import click
 
 BATCH = 256
+MAX_MESSAGES = 10_000
 PROGRESS_EVERY = 10_000
 
 
 @click.command("classify")
 @click.argument("source", type=click.File("rb"), default="-")
 def classify_command(source):
-    """Read JSON lines {"id", "text"}; write one JSON line per input, in order (a bad line gets an error)."""
+    """Read JSON lines {"id", "text"} or {"id", "messages": [{"from", "text", "time"}, ...]} (a conversation, scored
+    as a whole); write one JSON line per input, in order (a bad line gets an error)."""
     from copvn.detect.text.classify import default
 
     classifier, batch, done = default(), [], 0
@@ -37,17 +39,34 @@ def parse_line(raw: bytes) -> tuple[object, str | None, str | None]:
         return None, None, f"invalid JSON: {exc.msg}"
     if not isinstance(value, dict):
         return None, None, "each line must be a JSON object"
+    if "messages" in value and "text" not in value:
+        messages = value["messages"]
+        if not isinstance(messages, list) or not all(isinstance(m, dict) and isinstance(m.get("text"), str)
+                                                     for m in messages):
+            return value.get("id"), None, '"messages" must be a list of objects, each with a "text" string'
+        if len(messages) > MAX_MESSAGES:
+            return value.get("id"), None, f"a conversation has at most {MAX_MESSAGES:,} messages"
+        return value.get("id"), Thread([m["text"] for m in messages]), None
     if not isinstance(value.get("text"), str):
-        return value.get("id"), None, 'missing "text" (a string)'
+        return value.get("id"), None, 'missing "text" (a string) or "messages"'
     return value.get("id"), value["text"], None
 
 
+class Thread(list):
+    """The texts of one conversation's messages (a line with "messages")."""
+
+
 def _flush(classifier, batch, done: int) -> int:
-    texts = [text for _ident, text, error in batch if error is None]
+    texts = [text for _ident, text, error in batch if error is None and not isinstance(text, Thread)]
     results = iter(classifier.classify_many(texts))
     lines = []
-    for ident, _text, error in batch:
-        line = {"id": ident, "error": error} if error is not None else {"id": ident, **next(results)}
+    for ident, text, error in batch:
+        if error is not None:
+            line = {"id": ident, "error": error}
+        elif isinstance(text, Thread):
+            line = {"id": ident, **classifier.classify_thread(text)}
+        else:
+            line = {"id": ident, **next(results)}
         lines.append(json.dumps(line, ensure_ascii=False))
     if lines:
         sys.stdout.write("\n".join(lines) + "\n")

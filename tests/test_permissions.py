@@ -181,6 +181,7 @@ MATRIX = {
     "api:list_tasks": ("get", API),
     "api:get_task": ("get", API),
     "api:update_task": ("post", API),
+    "api:classify_text": ("post", API),
 }
 
 

@@ -60,3 +60,64 @@ def test_a_model_built_for_another_feature_layout_is_refused_with_a_way_out(tmp_
     old.save(tmp_path / "old.npz")
     with pytest.raises(ValueError, match="copvn train-text"):
         AbuseModel.load(tmp_path / "old.npz")
+
+
+THREAD = [{"from": "A", "text": "Chào em, em học lớp mấy rồi?", "time": "2026-11-30T20:01:00+07:00"},
+          {"from": "B", "text": "Em học lớp 7 ạ"},
+          {"from": "A", "text": "Tối nay gọi video riêng với anh nhé"},
+          {"from": "A", "text": "Đừng kể với ai nhé"}]
+
+
+def test_a_conversation_is_scored_as_a_whole_with_spans_into_each_message():
+    from copvn.detect.text.classify import default
+
+    classifier = default()
+    alone = [max((f["score"] for f in classify(m["text"])["findings"] if f["code"] == "GROOM"), default=0.0)
+             for m in THREAD]
+    whole = classifier.classify_thread([m["text"] for m in THREAD])
+    groom = next(f for f in whole["findings"] if f["code"] == "GROOM")
+    assert groom["score"] > max(alone) + 0.2  # the age question, the private call and the secrecy together
+    assert whole["messages"] == 4 and {span[0] for span in groom["spans"]} >= {0, 2, 3}
+    for index, start, end in groom["spans"]:
+        assert 0 <= start < end <= len(THREAD[index]["text"])
+    assert THREAD[3]["text"][slice(*[s for s in groom["spans"] if s[0] == 3][0][1:])].lower().startswith("đừng kể")
+
+
+def test_the_cli_takes_conversations_and_refuses_bad_ones_in_place():
+    lines = [json.dumps({"id": "t", "messages": THREAD}, ensure_ascii=False), json.dumps({"id": "bad", "messages": "x"}),
+             json.dumps({"id": "many", "messages": [{"text": "chào"}] * 10_001}),
+             json.dumps({"id": "empty", "messages": []}), json.dumps({"id": "emoji", "messages": [{"text": "😀😀"}]})]
+    result = CliRunner().invoke(main, ["classify"], input="\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.output
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["id"] for o in out] == ["t", "bad", "many", "empty", "emoji"]
+    assert any(f["code"] == "GROOM" for f in out[0]["findings"]) and "error" in out[1] and "10,000" in out[2]["error"]
+    assert out[3]["findings"] == [] and out[4]["abuse"]["label"] in LABELS
+
+
+def test_the_api_classifies_a_text_or_a_conversation_for_analysts(client, make_user):
+    import pyotp
+    from django.utils import timezone
+
+    from copvn.accounts import tokens
+
+    def token(role, name):
+        user = make_user(role, name)
+        if not user.has_second_factor:
+            user.totp_secret, user.totp_confirmed_at = pyotp.random_base32(), timezone.now()
+            user.save()
+        return {"HTTP_AUTHORIZATION": f"Bearer {tokens.create(user, 's')[1]}"}
+
+    analyst = token("analyst", "pt")
+    body = json.dumps({"messages": THREAD}, ensure_ascii=False)
+    thread = client.post("/api/v1/text/classify", body, content_type="application/json", **analyst)
+    assert thread.status_code == 200 and thread.json()["messages"] == 4
+    assert all(len(span) == 3 for f in thread.json()["findings"] for span in f["spans"])
+    one = client.post("/api/v1/text/classify", json.dumps({"text": "Em mấy tuổi, gửi ảnh cho anh"}),
+                      content_type="application/json", **analyst)
+    assert one.status_code == 200 and all(len(span) == 2 for f in one.json()["findings"] for span in f["spans"])
+    both = client.post("/api/v1/text/classify", json.dumps({"text": "x", "messages": THREAD}, ensure_ascii=False),
+                       content_type="application/json", **analyst)
+    assert both.status_code == 422
+    press = token("press_editor", "bt")
+    assert client.post("/api/v1/text/classify", body, content_type="application/json", **press).status_code == 403

@@ -147,6 +147,9 @@ def get_report(request, reference: str):
 from copvn.review.api import router as staff_router  # noqa: E402
 
 api.add_router("", staff_router)
+from copvn.review.text_api import router as text_router  # noqa: E402
+
+api.add_router("", text_router)
 from copvn.lists.api import router as lists_router  # noqa: E402
 
 api.add_router("", lists_router)

@@ -3,10 +3,15 @@ detector. The Python API has the same shape as the CLI's JSON lines:
 
     {"id": ..., "abuse": {"label": "clean"|"offensive"|"hate", "scores": {...}},
      "findings": [{"code": "GROOM", "score": 0.91, "detector": "...", "version": "...", "spans": [[s, e], ...]}]}
+
+A conversation (`classify_thread`, or a line {"id", "messages": [{"from", "text", "time"}, ...]}) is scored as a
+whole — grooming shows across messages: one asks the age, another asks for a photo, a third asks for secrecy —
+and its spans point into each message: [message index, start, end]. Its abuse label is the worst message's.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from functools import lru_cache
 
 from .abuse import MODEL_PATH, AbuseModel
@@ -14,6 +19,8 @@ from .lexicon import LexiconDetector
 from .normalise import Normaliser
 
 MAX_CHARS = 1_000_000
+MAX_MESSAGES = 10_000
+SEVERITY = {"clean": 0, "offensive": 1, "hate": 2}
 
 
 class TextClassifier:
@@ -30,6 +37,29 @@ class TextClassifier:
 
     def classify(self, text: str) -> dict:
         return self.classify_many([text])[0]
+
+    def classify_thread(self, messages: list[str]) -> dict:
+        """The messages' texts, in order, scored as one conversation; spans as [message, start, end]."""
+        messages = messages[:MAX_MESSAGES]
+        starts, joined, used = [], [], 0
+        for text in messages:
+            text = text[:max(0, MAX_CHARS - used)]
+            starts.append(used)
+            joined.append(text)
+            used += len(text) + 1
+        whole = self.normalise("\n".join(joined))
+        findings = [f.as_dict() for f in self.lexicon(whole)]
+        for finding in findings:
+            finding["spans"] = [_into(starts, joined, start, end) for start, end in finding["spans"]]
+        verdicts = self.abuse.predict([self.normalise(t) for t in joined]) if joined else []
+        worst = max(verdicts, key=lambda v: SEVERITY[v["label"]], default=None)
+        return {"abuse": worst or self.abuse.predict([whole])[0], "findings": findings, "messages": len(messages)}
+
+
+def _into(starts: list[int], texts: list[str], start: int, end: int) -> list[int]:
+    """A span of the joined conversation as [message index, start, end] within that message."""
+    index = max(0, bisect_right(starts, start) - 1)
+    return [index, start - starts[index], min(end - starts[index], len(texts[index]))]
 
 
 @lru_cache(maxsize=1)
