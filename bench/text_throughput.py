@@ -1,5 +1,5 @@
-"""Throughput of the full `classify` pipeline (normalise + abuse classifier + all category detectors) on one
-core, the lexicon stage alone, and a plain TF-IDF + logistic-regression baseline, in the same run; with the
+"""Throughput of the full `classify` pipeline (normalise + abuse classifier + the category lexicons and learned
+category models) on one core, the same without the learned models, the lexicon stage alone, and a plain TF-IDF + logistic-regression baseline, in the same run; with the
 peak memory of the process and the macro-F1 of both classifiers on UIT-ViHSD dev.
 
     OMP_NUM_THREADS=1 .venv/bin/python bench/text_throughput.py --data ../shared/data [--n 20000]
@@ -49,6 +49,12 @@ def main():
     for i in range(0, len(texts), args.batch):
         classifier.classify_many(texts[i:i + args.batch])
     full = time.perf_counter() - started
+    without = TextClassifier(category_path=Path("/nonexistent"))  # the lexicons alone, as before the learned models
+    without.classify_many(texts[:args.batch])
+    started = time.perf_counter()
+    for i in range(0, len(texts), args.batch):
+        without.classify_many(texts[i:i + args.batch])
+    lexicons_only = time.perf_counter() - started
 
     from copvn.detect.text.normalise import Normaliser
 
@@ -75,7 +81,9 @@ def main():
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({
         "bench": "text-throughput", "comments": len(texts), "avg_chars": round(sum(map(len, texts)) / len(texts), 1),
-        "copvn_full_pipeline_per_s": rate(len(texts), full), "copvn_lexicon_stage_per_s": rate(len(texts), lexicon),
+        "copvn_full_pipeline_per_s": rate(len(texts), full), "learned_category_models": classifier.categories is not None,
+        "copvn_pipeline_without_learned_models_per_s": rate(len(texts), lexicons_only),
+        "copvn_lexicon_stage_per_s": rate(len(texts), lexicon),
         "copvn_normalise_per_s": rate(len(texts), normalise_s),
         "copvn_normalise_and_lexicon_per_s": rate(len(texts), normalise_s + lexicon),
         "baseline_tfidf_lr_per_s": rate(len(texts), base), "copvn_model_load_s": round(load_s, 2),

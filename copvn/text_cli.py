@@ -81,11 +81,14 @@ def _flush(classifier, batch, done: int) -> int:
               help="The data folder (with vihsd/train.csv and vihsd/dev.csv).")
 @click.option("--out", type=click.Path(dir_okay=False), default=None, help="Where to write the model (default: the packaged one).")
 def train_text_command(data_dir, out):
-    """Rebuild the abuse classifier and the offensive-word tagger from the data folder, reproducibly; nothing is
-    tuned on dev or test."""
+    """Rebuild the abuse classifier, the offensive-word tagger and the learned category models (from the category
+    corpus in the package, with clean comments of the data folder as extra negatives), reproducibly; nothing is
+    tuned on dev, test or the corpus' held-out authors."""
     from threadpoolctl import threadpool_limits
 
     from copvn.detect.text.abuse import MODEL_PATH
+    from copvn.detect.text.categories import CATEGORY_MODEL_PATH
+    from copvn.detect.text.category_training import train as train_categories
     from copvn.detect.text.normalise import Normaliser
     from copvn.detect.text.spans import SPANS_PATH, learn, read_vihos
     from copvn.detect.text.training import train
@@ -95,8 +98,12 @@ def train_text_command(data_dir, out):
         model.save(Path(out) if out else MODEL_PATH)
         spans_path = Path(out).with_name(Path(out).stem + "-spans.npz") if out else SPANS_PATH
         learn(read_vihos(Path(data_dir) / "vihos" / "span" / "train.csv"), Normaliser()).save(spans_path)
-    click.echo(json.dumps({"model": str(Path(out) if out else MODEL_PATH), "spans_model": str(spans_path), **model.meta},
-                          ensure_ascii=False))
+        categories = train_categories(Path(data_dir), log=lambda message: click.echo(message, err=True))
+        categories_path = Path(out).with_name(Path(out).stem + "-categories.npz") if out else CATEGORY_MODEL_PATH
+        categories.save(categories_path)
+    click.echo(json.dumps({"model": str(Path(out) if out else MODEL_PATH), "spans_model": str(spans_path),
+                           "categories_model": str(categories_path), **model.meta,
+                           "categories": categories.meta}, ensure_ascii=False))
 
 
 @click.command("eval-text")

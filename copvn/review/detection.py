@@ -121,7 +121,12 @@ def _files_digest(paths: tuple[Path, ...]) -> str:
     return h.hexdigest()[:12]
 
 
-VERSIONS = {"abuse": abuse_version, "lexicon": lexicon_version, "pii": pii_version}
+def categories_version() -> str:
+    model = text_classify.default().categories
+    return model.version if model is not None else UNKNOWN
+
+
+VERSIONS = {"abuse": abuse_version, "lexicon": lexicon_version, "pii": pii_version, "categories": categories_version}
 
 
 def _version_of(detector: str) -> str:
@@ -204,6 +209,28 @@ def lexicon_drafts(item: Text) -> list[Draft]:
     return drafts
 
 
+def category_drafts(item: Text) -> list[Draft]:
+    """The learned category models' findings (none when the model is not installed), with the words that
+    weighed most as spans."""
+    import numpy as np
+
+    from copvn.detect.text.categories import CODES
+
+    classifier = text_classify.default()
+    model = classifier.categories
+    if model is None:
+        return []
+    scores = classifier.lexicon.scores(item.normalised)
+    features = model.features([item.normalised], np.array([[scores.get(code, 0.0) for code in CODES]]))
+    drafts = []
+    for found in model.findings(item.normalised, model.probabilities(features)[0]):
+        spans = [{"start": start, "end": end, "text": item.text[start:end], "phrase": "", "cue": "model"}
+                 for start, end in found["spans"]]
+        drafts.append(Draft("categories", model.version, item.source, item.content, found["code"], found["score"],
+                            {"spans": spans}))
+    return drafts
+
+
 def _lexicon_span(text: str, start: int, end: int, code: str) -> dict:
     """A span of the text as written, with the lexicon phrase it matched and the phrase's cue."""
     classifier = text_classify.default()
@@ -231,7 +258,7 @@ def pii_drafts(item: Text) -> list[Draft]:
                   1.0 if child else 0.5 if minor else 0.0, evidence)]
 
 
-TEXT_DETECTORS = {"abuse": abuse_drafts, "lexicon": lexicon_drafts, "pii": pii_drafts}
+TEXT_DETECTORS = {"abuse": abuse_drafts, "lexicon": lexicon_drafts, "categories": category_drafts, "pii": pii_drafts}
 
 
 def text_drafts(item: Text) -> list[Draft]:

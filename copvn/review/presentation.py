@@ -7,7 +7,7 @@ from django.db.models import Q
 
 from .models import Decision, Finding
 
-SPAN_DETECTORS = ("lexicon", "pii")
+SPAN_DETECTORS = ("lexicon", "categories", "pii")
 
 
 def segments(text: str, spans: list[dict]) -> list[tuple[str, str]]:

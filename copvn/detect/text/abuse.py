@@ -81,17 +81,17 @@ class AbuseModel:
                             coef_value=self.coef[:, used].astype(np.float16), intercept=self.intercept,
                             offsets=self.offsets, meta=json.dumps(self.meta, ensure_ascii=False))
 
-    def probabilities(self, items: list[Normalised]) -> np.ndarray:
-        features = weight(raw_features(items), self.idf)
+    def probabilities(self, items: list[Normalised], counts: sparse.csr_matrix | None = None) -> np.ndarray:
+        features = weight(raw_features(items) if counts is None else counts, self.idf)
         logits = features @ self.coef.T + self.intercept
         logits -= logits.max(axis=1, keepdims=True)
         exp = np.exp(logits)
         return exp / exp.sum(axis=1, keepdims=True)
 
-    def predict(self, items: list[Normalised]) -> list[dict]:
+    def predict(self, items: list[Normalised], counts: sparse.csr_matrix | None = None) -> list[dict]:
         if not items:
             return []
-        probs = self.probabilities(items)
+        probs = self.probabilities(items, counts)
         labels = np.argmax(np.log(probs + 1e-12) + self.offsets, axis=1)
         return [{"label": LABELS[k], "scores": {name: round(float(p), 4) for name, p in zip(LABELS, row, strict=True)}}
                 for k, row in zip(labels, probs, strict=True)]

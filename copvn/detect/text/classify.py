@@ -14,7 +14,10 @@ from __future__ import annotations
 from bisect import bisect_right
 from functools import lru_cache
 
-from .abuse import MODEL_PATH, AbuseModel
+import numpy as np
+
+from .abuse import MODEL_PATH, AbuseModel, raw_features
+from .categories import CATEGORY_MODEL_PATH, CODES, CategoryModel, combine
 from .lexicon import LexiconDetector
 from .normalise import Normaliser
 
@@ -24,16 +27,26 @@ SEVERITY = {"clean": 0, "offensive": 1, "hate": 2}
 
 
 class TextClassifier:
-    def __init__(self, model_path=MODEL_PATH):
+    def __init__(self, model_path=MODEL_PATH, category_path=CATEGORY_MODEL_PATH):
         self.normalise = Normaliser()
         self.abuse = AbuseModel.load(model_path)
         self.lexicon = LexiconDetector(normaliser=self.normalise)
+        self.categories = CategoryModel.load(category_path)  # None: the lexicons alone
 
     def classify_many(self, texts: list[str]) -> list[dict]:
         items = [self.normalise(t[:MAX_CHARS]) for t in texts]
-        verdicts = self.abuse.predict(items)
-        return [{"abuse": verdict, "findings": [f.as_dict() for f in self.lexicon(item)]}
-                for item, verdict in zip(items, verdicts, strict=True)]
+        if not items:
+            return []
+        counts = raw_features(items)  # hashed once, for the abuse model and the category models
+        verdicts = self.abuse.predict(items, counts)
+        both = [self.lexicon.findings_and_scores(item) for item in items]
+        findings = [[f.as_dict() for f in found] for found, _scores in both]
+        if self.categories is not None:
+            lexicon_scores = np.array([[scores.get(code, 0.0) for code in CODES] for _found, scores in both])
+            probabilities = self.categories.probabilities(self.categories.features(items, lexicon_scores, counts))
+            findings = [combine(mine, self.categories.findings(item, row))
+                        for item, mine, row in zip(items, findings, probabilities, strict=True)]
+        return [{"abuse": verdict, "findings": mine} for verdict, mine in zip(verdicts, findings, strict=True)]
 
     def classify(self, text: str) -> dict:
         return self.classify_many([text])[0]
@@ -47,13 +60,14 @@ class TextClassifier:
             starts.append(used)
             joined.append(text)
             used += len(text) + 1
-        whole = self.normalise("\n".join(joined))
-        findings = [f.as_dict() for f in self.lexicon(whole)]
+        whole_text = "\n".join(joined)
+        findings = self.classify_many([whole_text])[0]["findings"]
         for finding in findings:
             finding["spans"] = [_into(starts, joined, start, end) for start, end in finding["spans"]]
         verdicts = self.abuse.predict([self.normalise(t) for t in joined]) if joined else []
         worst = max(verdicts, key=lambda v: SEVERITY[v["label"]], default=None)
-        return {"abuse": worst or self.abuse.predict([whole])[0], "findings": findings, "messages": len(messages)}
+        return {"abuse": worst or self.abuse.predict([self.normalise(whole_text)])[0], "findings": findings,
+                "messages": len(messages)}
 
 
 def _into(starts: list[int], texts: list[str], start: int, end: int) -> list[int]:

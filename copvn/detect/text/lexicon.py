@@ -143,6 +143,21 @@ class LexiconDetector:
             raise ValueError(f"{where}: {key} must be a number, not {value!r}") from None
 
     def __call__(self, item: Normalised) -> list[Finding]:
+        return self.findings_and_scores(item)[0]
+
+    def scores(self, item: Normalised) -> dict[str, float]:
+        """Every code's score on the text, under its threshold too (the learned detectors use them as features)."""
+        return self.findings_and_scores(item)[1]
+
+    def findings_and_scores(self, item: Normalised) -> tuple[list[Finding], dict[str, float]]:
+        hits = self._hits(item)
+        scores = {code: self._score(code, found) for code, found in hits.items()}
+        findings = [self._finding(code, found, scores[code]) for code, found in hits.items()
+                    if scores[code] >= self.settings[code].threshold]
+        covered = {other for f in findings for other in self.settings[f.code].supersedes}
+        return [f for f in findings if f.code not in covered], scores
+
+    def _hits(self, item: Normalised) -> dict:
         matched: list[tuple[Phrase, int, int]] = []
         contexts: dict[str, list[tuple[int, int]]] = {}
         plain, text = item.plain, item.text
@@ -164,10 +179,7 @@ class LexiconDetector:
                 continue  # inside an exception's context
             found = hits.setdefault(phrase.code, {}).setdefault((phrase.line, phrase.text), (phrase, []))
             found[1].append(item.source_span(start, end))
-        findings = [f for f in (self._finding(code, found) for code, found in hits.items())
-                    if f.score >= self.settings[f.code].threshold]
-        covered = {other for f in findings for other in self.settings[f.code].supersedes}
-        return [f for f in findings if f.code not in covered]
+        return hits
 
     def _score(self, code: str, found: dict) -> float:
         by_line: dict[int, float] = {}
@@ -184,9 +196,9 @@ class LexiconDetector:
             miss *= 1.0 - self.settings[code].combo
         return (1.0 - miss) * counter
 
-    def _finding(self, code: str, found: dict) -> Finding:
+    def _finding(self, code: str, found: dict, score: float) -> Finding:
         spans = sorted({span for phrase, places in found.values() if phrase.weight > 0 for span in places})
-        return Finding(code, self._score(code, found), DETECTOR, VERSION, [list(s) for s in spans])
+        return Finding(code, score, DETECTOR, VERSION, [list(s) for s in spans])
 
 
 def _weight(value: str, where: str) -> float:

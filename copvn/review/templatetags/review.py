@@ -42,6 +42,7 @@ def priority_words(reasons) -> str:
 @register.filter
 def detector_name(code: str) -> str:
     names = {"abuse": _("Bộ phân loại ngôn từ xúc phạm"), "lexicon": _("Từ điển danh mục"),
+             "categories": _("Mô hình nhận dạng theo danh mục"),
              "pii": _("Thông tin riêng tư của trẻ em"), "hashlist": _("Danh sách mã băm"),
              "urllist": _("Danh sách URL"), "neardup": _("Nội dung gần giống vụ việc đã đánh giá")}
     return names.get(code, code)
