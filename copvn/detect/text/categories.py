@@ -76,11 +76,11 @@ class CategoryModel:
         logits = np.asarray((features @ self.__dict__["_transposed"]).todense()) + self.intercept
         return 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
 
-    def _weighted(self, k: int) -> sparse.csc_matrix:
+    def _weighted(self, k: int) -> sparse.csr_matrix:
         """Code k's n-gram weights times their IDF, as a column (cached: built once per code)."""
         cache = self.__dict__.setdefault("_columns", {})
         if k not in cache:
-            cache[k] = self.coef[k, :N_COLUMNS].multiply(self.idf).T.tocsc()
+            cache[k] = sparse.csr_matrix(self.coef[k, :N_COLUMNS].multiply(self.idf).T)
         return cache[k]
 
     def findings(self, item: Normalised, probabilities: np.ndarray) -> list[dict]:
