@@ -253,6 +253,20 @@ def test_a_strong_finding_routes_the_case_and_a_known_false_positive_does_not(db
     assert queue.refresh(other).queue.code == "general"
 
 
+def test_a_learned_models_finding_routes_only_when_it_is_sure(db):
+    """A grooming chat the category models also score CSAM 0.64 must not leave the analysts' queue for the
+    restricted CSAM queue; at 0.9 it does."""
+    case = a_case("Nội dung")
+    Finding.objects.create(case=case, detector="categories", version="t", source="x", category_code="CSAM",
+                           score=0.64, key="m1", evidence={"spans": []})
+    Finding.objects.create(case=case, detector="categories", version="t", source="x", category_code="GROOM",
+                           score=0.99, key="m2", evidence={"spans": []})
+    item = queue.refresh(case)
+    assert item.queue.code != "csam" and "CSAM" not in queue.suggested_categories(case)
+    Finding.objects.filter(key="m1").update(score=0.9)
+    assert queue.refresh(case).queue.code == "csam"
+
+
 def test_a_final_harmful_decision_puts_the_image_in_the_provinces_list_and_a_reupload_is_recognised(db, make_user):
     from copvn.lists.matching import match_media
     from copvn.review.detection import detect_case

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from .models import Decision, Finding
+from .templatetags.review import detector_name
 
 SPAN_DETECTORS = ("lexicon", "categories", "pii")
 
@@ -14,14 +15,19 @@ def segments(text: str, spans: list[dict]) -> list[tuple[str, str]]:
     """The text cut into (piece, label) pairs; label is "" outside every span. Overlapping spans merge."""
     marks = sorted((max(0, s["start"]), min(len(text), s["end"]), s.get("label", "")) for s in spans
                    if isinstance(s.get("start"), int) and isinstance(s.get("end"), int) and s["end"] > s["start"])
-    pieces, at = [], 0
+    merged: list[list] = []  # [start, end, labels]: overlapping spans become one mark naming every label
     for start, end, label in marks:
-        if end <= at:
-            continue
-        start = max(start, at)
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+            if label and label not in merged[-1][2]:
+                merged[-1][2].append(label)
+        else:
+            merged.append([start, end, [label] if label else []])
+    pieces, at = [], 0
+    for start, end, labels in merged:
         if start > at:
             pieces.append((text[at:start], ""))
-        pieces.append((text[start:end], label))
+        pieces.append((text[start:end], ", ".join(labels) or "·"))
         at = end
     if at < len(text):
         pieces.append((text[at:], ""))
@@ -31,7 +37,7 @@ def segments(text: str, spans: list[dict]) -> list[tuple[str, str]]:
 def spans_by_source(case) -> dict[str, list[dict]]:
     found: dict[str, list[dict]] = {}
     for finding in case.findings.filter(detector__in=SPAN_DETECTORS, status=Finding.Status.OK):
-        label = finding.category_code or finding.detector
+        label = finding.category_code or str(detector_name(finding.detector))  # "Thông tin riêng tư…", not "pii"
         for span in finding.evidence.get("spans", []):
             found.setdefault(finding.source, []).append({**span, "label": span.get("label") or label})
     return found

@@ -28,11 +28,15 @@ SEVERITY = {"CSAM": 500, "GROOM": 350, "SELFH": 350, "FRAUD": 250, "PRIV": 200, 
 OTHER_CATEGORY = 50
 TRUST = {"high": 100, "normal": 0, "low": -50}
 STRONG_FINDING = 0.5  # a finding at least this sure suggests its category for routing and priority
+# The learned category models fire on neighbouring codes too (a grooming chat scores CSAM 0.6): their findings
+# route a case and add its category's priority only when they are this sure; below it they are shown, not acted on.
+STRONG_MODEL_FINDING = 0.8
 
 
 def suggested_categories(case) -> set[str]:
     found = Finding.objects.filter(case=case, status=Finding.Status.OK, score__gte=STRONG_FINDING) \
-        .exclude(category_code="").values_list("category_code", "evidence")
+        .exclude(category_code="").exclude(detector="categories", score__lt=STRONG_MODEL_FINDING) \
+        .values_list("category_code", "evidence")
     # Known false positives (a negative list matched) suggest nothing. Filtered here: a JSON key that most rows
     # lack would turn an SQL NOT into NULL and drop every row.
     suggested = {code for code, evidence in found if not (evidence or {}).get("negative")}

@@ -120,6 +120,7 @@ def _names(t: _Text) -> list[Finding]:
 
 
 WORD_AT = re.compile(r"[^\W\d_][\w']*")
+TITLE_WORDS = frozenset(t for t in TITLE_FORMS.values() if " " not in t)
 
 
 def _bare_mentions(t: _Text, names: list[Finding]) -> list[Finding]:
@@ -141,7 +142,8 @@ def _bare_mentions(t: _Text, names: list[Finding]) -> list[Finding]:
 
     def capital_given(m) -> bool:
         word = m.group(0)
-        return len(word) >= 2 and word[0].isupper() and word[1:].lower() == word[1:] and word.lower() in given
+        return len(word) >= 2 and word[0].isupper() and word[1:].lower() == word[1:] and word.lower() in given \
+            and word.lower() not in TITLE_WORDS  # "Anh thấy em…": a pronoun, not a person named Anh
 
     i = 0
     while i < len(words):

@@ -27,6 +27,11 @@ CODES = ("BULLY", "CSAM", "DRUG", "FRAUD", "GAMB", "GROOM", "HATE", "PORN", "PRI
 DETECTOR = "copvn.categories"
 SPAN_WORDS = 4  # the strongest words shown as a finding's evidence
 WORD = re.compile(r"\w+")
+# Pronouns, forms of address and particles carry weight in the models (a groomer writes "anh" and "em") but
+# say nothing to a reviewer as evidence: never shown as spans. Compared without diacritics.
+NOT_EVIDENCE = frozenset("""anh em chi ong ba co chu bac chau con be ban minh tao may to cau no ho ta chung tui toi
+nhe nha nhi a a oi ha ne nhu va la co khong thi ma cua cho voi de roi da dang se bi duoc cung con nay kia do
+nao gi sao the vay ne di ra vao len xuong lai""".split())
 
 
 @dataclass
@@ -93,7 +98,7 @@ class CategoryModel:
     def evidence(self, item: Normalised, k: int) -> list[list[int]]:
         """The words of the text whose own n-grams carry the most positive weight for code `k` (all words hashed
         in one batch, weighed with one product)."""
-        words = list(WORD.finditer(item.plain))[:2000]
+        words = [m for m in WORD.finditer(item.plain) if m.group(0).lower() not in NOT_EVIDENCE][:2000]
         if not words:
             return []
         singles = [Normalised(m.group(0), item.text[m.start():m.end()], m.group(0), (0,), ((0, 0, True),))
