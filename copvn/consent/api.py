@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.http import HttpResponse
 from ninja import Field, File, Query, Router, Schema, UploadedFile
 from ninja.errors import HttpError
 from ninja.responses import Status
@@ -15,7 +14,7 @@ from copvn.audit.services import record
 from copvn.detect import pii
 from copvn.review.api_schemas import Problem
 
-from . import check, services
+from . import check, downloads, services
 from .files import read_url
 from .models import ConsentRecord, PrepublicationCheck
 
@@ -161,35 +160,17 @@ def add_evidence(request, consent_id: int, file: File[UploadedFile]):
 @router.get("/consents/{consent_id}/evidence/{evidence_id}", response={200: None, 403: Problem, 404: Problem},
             summary="Download a scanned signed form (audited)")
 def open_evidence(request, consent_id: int, evidence_id: int):
-    from copvn.core.blobs import QUARANTINE
-
     consent = _mine(request, consent_id)
-    evidence = consent.evidence.filter(pk=evidence_id).first()
-    if evidence is None:
+    scan = consent.evidence.filter(pk=evidence_id).first()
+    if scan is None:
         raise HttpError(404, "no such scanned form for this consent")
-    with transaction.atomic():
-        record("consent.evidence_open", request=request, actor=_actor(request), obj=consent,
-               data={"sha256": evidence.sha256})
-    response = HttpResponse(QUARANTINE.read(evidence.sha256), content_type=evidence.content_type)
-    response["Content-Disposition"] = f'attachment; filename="dong-y-{consent.pk}-{evidence.pk}.' \
-                                      f'{services.EVIDENCE_TYPES[evidence.content_type]}"'
-    return response
+    return downloads.evidence(request, consent, scan, actor=_actor(request))
 
 
 def _form(request, consent, fmt: str):
-    from copvn.documents import MEDIA_TYPES, render
-
-    from .printable import document
-
-    agency = _press(request)
-    rendered = render(document(agency, consent), [fmt], timeout=60)
-    if fmt not in rendered.files:
-        raise HttpError(503, f"the PDF could not be made ({rendered.errors[fmt]}); ask for format=docx")
-    with transaction.atomic():
-        record("consent.form", request=request, actor=_actor(request), obj=consent,
-               object_type="" if consent else "consent.consentrecord", data={"format": fmt, "agency": agency.code})
-    response = HttpResponse(rendered.files[fmt], content_type=MEDIA_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="giay-dong-y-{consent.pk if consent else "mau"}.{fmt}"'
+    response = downloads.form(request, _press(request), consent, fmt, actor=_actor(request))
+    if isinstance(response, str):
+        raise HttpError(503, f"the PDF could not be made ({response}); ask for format=docx")
     return response
 
 

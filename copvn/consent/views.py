@@ -13,21 +13,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from copvn.accounts.roles import get_role
 from copvn.audit.services import record
-from copvn.core.access import requires, user_can
+from copvn.core.access import own_organisation, requires, user_can
 
-from . import check, services
+from . import check, downloads, services
 from .files import read_article, read_url
 from .forms import CheckForm, ConsentForm, EvidenceForm, SignerForm, WithdrawForm
 from .models import CATEGORIES, MEDIA, ConsentRecord, PrepublicationCheck
 
 
 def _visible(user):
-    records = ConsentRecord.objects.select_related("agency").prefetch_related("signers")
-    if get_role(user.role).scope == "all":
-        return records
-    return records.filter(agency_id=user.organisation_id) if user.organisation_id else records.none()
+    return own_organisation(ConsentRecord.objects.select_related("agency").prefetch_related("signers"), user, "agency")
 
 
 @requires("consent.view")
@@ -88,42 +84,22 @@ def add_evidence(request, pk):
 @requires("consent.evidence")
 def open_evidence(request, pk, evidence_pk):
     """The scanned form as a download (never inline), with an audit entry naming who opened it."""
-    from copvn.core.blobs import QUARANTINE
-
     consent = get_object_or_404(_visible(request.user), pk=pk)
-    evidence = get_object_or_404(consent.evidence, pk=evidence_pk)
-    with transaction.atomic():
-        record("consent.evidence_open", request=request, obj=consent, data={"sha256": evidence.sha256})
-    response = HttpResponse(QUARANTINE.read(evidence.sha256), content_type=evidence.content_type)
-    extension = services.EVIDENCE_TYPES[evidence.content_type]
-    response["Content-Disposition"] = f'attachment; filename="dong-y-{consent.pk}-{evidence.pk}.{extension}"'
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response["Cache-Control"] = "no-store"
-    return response
+    return downloads.evidence(request, consent, get_object_or_404(consent.evidence, pk=evidence_pk))
 
 
 @requires("consent.view")
 def printable_form(request, fmt, pk=None):
     """The consent form to print: blank for the agency, or filled from a record for signature."""
-    from copvn.documents import MEDIA_TYPES
-    from copvn.documents import render as render_document
-
-    from .printable import document
-
     consent = get_object_or_404(_visible(request.user), pk=pk) if pk else None
     agency = consent.agency if consent else request.user.organisation
     if agency is None:
         messages.error(request, _("Tài khoản chưa thuộc cơ quan báo chí nào."))
         return redirect("consent:list")
-    rendered = render_document(document(agency, consent), [fmt], timeout=60)
-    if fmt not in rendered.files:
-        messages.error(request, _("Chưa tạo được bản PDF (%(why)s); hãy tải bản DOCX.") % {"why": rendered.errors[fmt]})
+    response = downloads.form(request, agency, consent, fmt)
+    if isinstance(response, str):
+        messages.error(request, _("Chưa tạo được bản PDF (%(why)s); hãy tải bản DOCX.") % {"why": response})
         return redirect("consent:detail", pk=pk) if pk else redirect("consent:list")
-    with transaction.atomic():
-        record("consent.form", request=request, obj=consent, data={"format": fmt, "agency": agency.code})
-    response = HttpResponse(rendered.files[fmt], content_type=MEDIA_TYPES[fmt])
-    name = f"giay-dong-y-{consent.pk}" if consent else "mau-giay-dong-y"
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
 
 
@@ -134,9 +110,7 @@ def _checks(user, *, mine: bool = False):
 
     checks = PrepublicationCheck.objects.select_related("agency", "by")
     checks = checks.filter(Q(kept=True) | Q(by=user)) if mine else checks.filter(kept=True)
-    if get_role(user.role).scope == "all":
-        return checks
-    return checks.filter(agency_id=user.organisation_id) if user.organisation_id else checks.none()
+    return own_organisation(checks, user, "agency")
 
 
 @requires("consent.view")

@@ -9,9 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from copvn.accounts.roles import get_role
 from copvn.audit.services import record
-from copvn.core.access import requires, user_can
+from copvn.core.access import own_organisation, requires, user_can
 
 from . import services
 from .forms import UpdateForm
@@ -19,10 +18,7 @@ from .models import Task
 
 
 def visible(user):
-    tasks = Task.objects.select_related("organisation")
-    if get_role(user.role).scope == "all":
-        return tasks
-    return tasks.filter(organisation_id=user.organisation_id) if user.organisation_id else tasks.none()
+    return own_organisation(Task.objects.select_related("organisation"), user)
 
 
 def subject_url(task: Task) -> str:

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
-from copvn.accounts.roles import CAPABILITIES, has_capability
+from copvn.accounts.roles import CAPABILITIES, get_role, has_capability
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +65,14 @@ class AccessMiddleware:
         if not user_can(request.user, access):
             raise PermissionDenied
         return None
+
+
+def own_organisation(queryset, user, field: str = "organisation"):
+    """Object scoping by one organisation field: roles with scope "all" see every row, the others only their
+    own organisation's (none without one)."""
+    if get_role(user.role).scope == "all":
+        return queryset
+    return queryset.filter(**{f"{field}_id": user.organisation_id}) if user.organisation_id else queryset.none()
 
 
 def mark_public(patterns):

@@ -212,16 +212,13 @@ def lexicon_drafts(item: Text) -> list[Draft]:
 def category_drafts(item: Text) -> list[Draft]:
     """The learned category models' findings (none when the model is not installed), with the words that
     weighed most as spans."""
-    import numpy as np
-
-    from copvn.detect.text.categories import CODES
+    from copvn.detect.text.categories import lexicon_matrix
 
     classifier = text_classify.default()
     model = classifier.categories
     if model is None:
         return []
-    scores = classifier.lexicon.scores(item.normalised)
-    features = model.features([item.normalised], np.array([[scores.get(code, 0.0) for code in CODES]]))
+    features = model.features([item.normalised], lexicon_matrix([classifier.lexicon.scores(item.normalised)]))
     drafts = []
     for found in model.findings(item.normalised, model.probabilities(features)[0]):
         spans = [{"start": start, "end": end, "text": item.text[start:end], "phrase": "", "cue": "model"}

@@ -119,6 +119,12 @@ def _names(t: _Text) -> list[Finding]:
     return names
 
 
+@lru_cache(maxsize=1)
+def bare_given() -> frozenset[str]:
+    """The syllables a capitalised word standing alone may be a given name from (built once)."""
+    return accented_syllables() | BARE_GIVEN
+
+
 WORD_AT = re.compile(r"[^\W\d_][\w']*")
 TITLE_WORDS = frozenset(t for t in TITLE_FORMS.values() if " " not in t)
 
@@ -137,7 +143,7 @@ def _bare_mentions(t: _Text, names: list[Finding]) -> list[Finding]:
             continue  # "P. Phước Mỹ", "TP. Huế": an abbreviation before a name
         if not taken.overlaps(*m.span(1)) and not re.search(r"[A-ZĐ]\.?\s*$", before):
             extra.append(Finding("name", *m.span(1), m.group(1)))
-    given, units = accented_syllables() | BARE_GIVEN, gazetteer()
+    given, units = bare_given(), gazetteer()
     words = list(WORD_AT.finditer(text))
 
     def capital_given(m) -> bool:

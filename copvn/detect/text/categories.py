@@ -52,19 +52,22 @@ class CategoryModel:
                 raise ValueError(f"{path} was built for another feature layout: rebuild it with `copvn train-text`")
             idf = np.zeros(N_COLUMNS, dtype=np.float32)
             idf[data["idf_index"]] = data["idf_value"]
-            coef = sparse.csr_matrix((data["coef_value"].astype(np.float32), data["coef_indices"], data["coef_indptr"]),
-                                     shape=(len(CODES), size))
+            index, values = data["coef_index"], data["coef_value"].astype(np.float32)  # (codes, used columns)
+            coef = sparse.csr_matrix((values.ravel(), np.tile(index, len(CODES)),
+                                      np.arange(0, values.size + 1, len(index))), shape=(len(CODES), size))
+            coef.eliminate_zeros()
             return cls(idf, coef, data["intercept"], data["thresholds"], json.loads(str(data["meta"])))
 
     def save(self, path: Path = CATEGORY_MODEL_PATH) -> None:
-        coef = sparse.csr_matrix(self.coef)
-        coef.eliminate_zeros()
-        used = np.flatnonzero(self.idf)
-        np.savez_compressed(path, size=np.int64(N_COLUMNS + len(CODES)), idf_index=used.astype(np.int32),
-                            idf_value=self.idf[used], coef_value=coef.data.astype(np.float16),
-                            coef_indices=coef.indices.astype(np.int32), coef_indptr=coef.indptr.astype(np.int32),
-                            intercept=self.intercept, thresholds=self.thresholds,
-                            meta=json.dumps(self.meta, ensure_ascii=False))
+        """As the abuse model is kept: the columns any code uses, once, and each code's weights on them (every
+        code learns on the same training features, so one index serves all)."""
+        coef = sparse.csc_matrix(self.coef)
+        columns = np.flatnonzero(np.diff(coef.indptr))
+        idf_used = np.flatnonzero(self.idf)
+        np.savez_compressed(path, size=np.int64(N_COLUMNS + len(CODES)), idf_index=idf_used.astype(np.int32),
+                            idf_value=self.idf[idf_used], coef_index=columns.astype(np.int32),
+                            coef_value=coef[:, columns].toarray().astype(np.float16), intercept=self.intercept,
+                            thresholds=self.thresholds, meta=json.dumps(self.meta, ensure_ascii=False))
 
     @property
     def version(self) -> str:
@@ -106,6 +109,11 @@ class CategoryModel:
         values = np.asarray((raw_features(singles) @ self._weighted(k)).todense()).ravel()
         best = [i for i in np.argsort(-values)[:SPAN_WORDS] if values[i] > 0]
         return sorted([list(item.source_span(words[i].start(), words[i].end())) for i in best])
+
+
+def lexicon_matrix(scores: list[dict[str, float]]) -> np.ndarray:
+    """The lexicons' per-code scores of each text (LexiconDetector.scores) as the models' extra feature columns."""
+    return np.array([[mine.get(code, 0.0) for code in CODES] for mine in scores], dtype=np.float32).reshape(-1, len(CODES))
 
 
 def combine(lexicon: list[dict], learned: list[dict]) -> list[dict]:

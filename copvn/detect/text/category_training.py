@@ -20,7 +20,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from .abuse import raw_features
-from .categories import CODES, CategoryModel
+from .categories import CODES, CategoryModel, lexicon_matrix
 from .lexicon import LexiconDetector
 from .normalise import Normaliser
 
@@ -75,7 +75,7 @@ def targets(rows: list[dict]) -> np.ndarray:
 
 
 def lexicon_scores(items, lexicon: LexiconDetector) -> np.ndarray:
-    return np.array([[lexicon.scores(item).get(code, 0.0) for code in CODES] for item in items], dtype=np.float32)
+    return lexicon_matrix([lexicon.scores(item) for item in items])
 
 
 def _threshold(scores: np.ndarray, gold: np.ndarray) -> float:

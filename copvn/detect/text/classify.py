@@ -14,10 +14,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from functools import lru_cache
 
-import numpy as np
-
 from .abuse import MODEL_PATH, AbuseModel, raw_features
-from .categories import CATEGORY_MODEL_PATH, CODES, CategoryModel, combine
+from .categories import CATEGORY_MODEL_PATH, CategoryModel, combine, lexicon_matrix
 from .lexicon import LexiconDetector
 from .normalise import Normaliser
 
@@ -42,7 +40,7 @@ class TextClassifier:
         both = [self.lexicon.findings_and_scores(item) for item in items]
         findings = [[f.as_dict() for f in found] for found, _scores in both]
         if self.categories is not None:
-            lexicon_scores = np.array([[scores.get(code, 0.0) for code in CODES] for _found, scores in both])
+            lexicon_scores = lexicon_matrix([scores for _found, scores in both])
             probabilities = self.categories.probabilities(self.categories.features(items, lexicon_scores, counts))
             findings = [combine(mine, self.categories.findings(item, row))
                         for item, mine, row in zip(items, findings, probabilities, strict=True)]
