@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "copvn.referrals",
     "copvn.consent",
     "copvn.coordination",
+    "copvn.monitoring",
 ]
 
 MIDDLEWARE = [
@@ -217,6 +218,20 @@ REFERRAL_POLICE_ORG = config.env_str("COPVN_REFERRAL_POLICE_ORG", "pa05-kh")
 REFERRAL_HOTLINE_ORG = config.env_str("COPVN_REFERRAL_HOTLINE_ORG", "tong-dai-111")
 # Who sends requests when the sender's own organisation is not set (the lead department's code).
 NOTICE_ISSUER = config.env_str("COPVN_NOTICE_ISSUER", "skhcn-kh")
+# Monitoring (copvn.monitoring): watched sources are fetched politely — at most one request to a host every
+# COPVN_MONITOR_HOST_SECONDS (or its robots.txt Crawl-delay, if longer) — with capped size and time; an item
+# becomes a queue item when a lexicon finding reaches COPVN_MONITOR_ALERT_LEXICON or a learned model's
+# COPVN_MONITOR_ALERT_MODEL (or a child's private information, or a list match).
+MONITOR_MAX_BYTES = config.env_int("COPVN_MONITOR_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+MONITOR_TIMEOUT_SECONDS = config.env_int("COPVN_MONITOR_TIMEOUT_SECONDS", 15, minimum=1)
+MONITOR_HOST_SECONDS = float(config.env_str("COPVN_MONITOR_HOST_SECONDS", "5") or 5)
+MONITOR_ROUND_SECONDS = config.env_int("COPVN_MONITOR_ROUND_SECONDS", 120, minimum=1)
+MONITOR_CHECKS_PER_RUN = config.env_int("COPVN_MONITOR_CHECKS_PER_RUN", 200, minimum=1)
+MONITOR_FETCH_THREADS = config.env_int("COPVN_MONITOR_FETCH_THREADS", 8, minimum=1)
+MONITOR_PAGES_PER_CHECK = config.env_int("COPVN_MONITOR_PAGES_PER_CHECK", 20, minimum=1)
+MONITOR_MIN_INTERVAL_MINUTES = config.env_int("COPVN_MONITOR_MIN_INTERVAL_MINUTES", 5, minimum=1)
+MONITOR_ALERT_LEXICON = float(config.env_str("COPVN_MONITOR_ALERT_LEXICON", "0.5") or 0.5)
+MONITOR_ALERT_MODEL = float(config.env_str("COPVN_MONITOR_ALERT_MODEL", "0.8") or 0.8)
 # Periodic work in the worker (verification checks, clocks, outbox sweep): how often the scheduler looks.
 SCHEDULER_SECONDS = config.env_int("COPVN_SCHEDULER_SECONDS", 30, minimum=1)
 

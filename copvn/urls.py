@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("copvn.referrals.urls")),
     path("consent/", include("copvn.consent.urls")),
     path("tasks/", include("copvn.coordination.urls")),
+    path("monitoring/", include("copvn.monitoring.urls")),
     path("api/v1/", api.urls),
 ]
 mark_public(urlpatterns[-1].url_patterns)

@@ -26,6 +26,8 @@ NOTICES_VIEW = {"analyst", "senior_analyst", "legal_officer", "auditor", "admin"
 NOTICES_APPROVE = {"senior_analyst", "legal_officer"}
 NOTICES_FIGURES = {"senior_analyst", "legal_officer", "auditor", "admin"}
 TASKS_VIEW = {"agency_focal_point", "press_editor", "auditor", "admin"}
+MONITORING_VIEW = {"analyst", "senior_analyst", "auditor", "admin"}
+MONITORING_MANAGE = {"analyst", "senior_analyst"}
 REFERRALS_VIEW = {"senior_analyst", "legal_officer", "auditor", "admin"}
 LIAISONS = {"police_liaison", "child_services_liaison"}
 
@@ -182,6 +184,18 @@ MATRIX = {
     "api:get_task": ("get", API),
     "api:update_task": ("post", API),
     "api:classify_text": ("post", API),
+    "monitoring:list": ("get", MONITORING_VIEW),
+    "monitoring:new": ("get", MONITORING_MANAGE),
+    "monitoring:detail": ("get", MONITORING_VIEW),
+    "monitoring:check": ("post", MONITORING_MANAGE),
+    "monitoring:drop": ("post", MONITORING_MANAGE),
+    "api:list_sources": ("get", API),
+    "api:create_source": ("post", API),
+    "api:get_source": ("get", API),
+    "api:update_source": ("patch", API),
+    "api:check_now": ("post", API),
+    "api:add_drop": ("post", API),
+    "api:alerts": ("get", API),
 }
 
 
@@ -277,8 +291,11 @@ def url_for(name, user, make_org, case=None):
         return reverse(name, args=[_kept_check(user, make_org).pk])
     if name in {"coordination:detail", "coordination:update"}:
         return reverse(name, args=[_task(user, make_org).pk])
+    if name in {"monitoring:detail", "monitoring:check", "monitoring:drop"}:
+        return reverse(name, args=[_source().pk])
     if name in {"api:get_consent", "api:add_signer", "api:withdraw_consent", "api:add_evidence", "api:filled_form",
-                "api:get_check", "api:get_task", "api:update_task"}:
+                "api:get_check", "api:get_task", "api:update_task", "api:get_source", "api:update_source",
+                "api:check_now", "api:add_drop"}:
         return reverse(name, args=[1])
     if name == "api:open_evidence":
         return reverse(name, args=[1, 1])
@@ -348,6 +365,15 @@ def _kept_check(user, make_org):
     agency = user.organisation if user is not None and user.role == "press_editor" else make_org(kind="press")
     return PrepublicationCheck.objects.create(agency=agency, publication_date=dt.date(2026, 12, 1), text_sha256="0" * 64,
                                               result={"verdicts": [{"verdict": "no_record"}], "redacted": "x"}, kept=True)
+
+
+def _source():
+    from copvn.accounts.models import User
+    from copvn.monitoring.models import Source
+
+    owner, _created = User.objects.get_or_create(username="to-theo-doi", defaults={"role": "analyst"})
+    # A loopback address the fetcher refuses at once: a probe that reaches "check now" fetches nothing.
+    return Source.objects.create(name="Nguồn tin", kind="feed", url="http://127.0.0.1:9/feed", owner=owner)
 
 
 def _task(user, make_org):

@@ -324,7 +324,11 @@ def test_the_openapi_document_lists_the_staff_operations_with_their_capability(c
         ("/api/v1/lists/{slug}/entries", "post"), ("/api/v1/lists/{slug}/import", "post"),
         ("/api/v1/lists/{slug}/export", "get"), ("/api/v1/queue/items/{item_id}/hold", "post"),
         ("/api/v1/queue/items/{item_id}/assign", "post"), ("/api/v1/tasks", "get"), ("/api/v1/tasks/{task_id}", "get"),
-        ("/api/v1/tasks/{task_id}/updates", "post"), ("/api/v1/text/classify", "post")}
+        ("/api/v1/tasks/{task_id}/updates", "post"), ("/api/v1/text/classify", "post"),
+        ("/api/v1/monitoring/sources", "get"), ("/api/v1/monitoring/sources", "post"),
+        ("/api/v1/monitoring/sources/{source_id}", "get"), ("/api/v1/monitoring/sources/{source_id}", "patch"),
+        ("/api/v1/monitoring/sources/{source_id}/check", "post"), ("/api/v1/monitoring/sources/{source_id}/drops", "post"),
+        ("/api/v1/monitoring/alerts", "get")}
     by_name = {op["operationId"].rsplit("_api_", 1)[1]: op for op in staff.values()}
     assert {name: op["x-capability"] for name, op in by_name.items()} == {
         "list_cases": "cases.view", "get_case": "cases.view", "claim_item": "review.work", "renew_item": "review.work",
@@ -332,7 +336,9 @@ def test_the_openapi_document_lists_the_staff_operations_with_their_capability(c
         "approve_decision": "review.approve", "list_lists": "lists.view", "add_values": "lists.manage",
         "import_values": "lists.manage", "export_values": "lists.view", "hold_item": "review.work",
         "assign_item": "review.assign", "list_tasks": "tasks.view", "get_task": "tasks.view",
-        "update_task": "tasks.update", "classify_text": "review.work"}
+        "update_task": "tasks.update", "classify_text": "review.work", "list_sources": "monitoring.view",
+        "create_source": "monitoring.manage", "get_source": "monitoring.view", "update_source": "monitoring.manage",
+        "check_now": "monitoring.manage", "add_drop": "monitoring.manage", "alerts": "monitoring.view"}
     assert all(op["summary"] for op in staff.values())
     assert spec["paths"]["/api/v1/reports"]["post"]["security"] == [{"ApiKeyAuth": []}]
 

@@ -65,6 +65,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "review.rules": frozenset({"senior_analyst", "admin"}),
     "lists.view": frozenset({"analyst", "senior_analyst", "auditor", "admin"}),
     "lists.manage": frozenset({"senior_analyst", "admin"}),
+    # Monitoring: the monitoring team (analysts under the lead department) watches sources on a schedule.
+    "monitoring.view": frozenset({"analyst", "senior_analyst", "auditor", "admin"}),
+    "monitoring.manage": frozenset({"analyst", "senior_analyst"}),
     # Notice-and-takedown: copvn's side (draft, four-eyes approval, sending, disputes) and the provider's
     # portal, where a platform or ISP liaison sees only notices addressed to their organisation.
     "notices.view": frozenset({"analyst", "senior_analyst", "legal_officer", "auditor", "admin"}),

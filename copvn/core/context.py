@@ -8,6 +8,7 @@ NAV = [
     ("home", "home", _("Trang chủ")),
     ("review.work", "review:queue", _("Hàng đợi xem xét")),
     ("cases.view", "cases:list", _("Vụ việc")),
+    ("monitoring.view", "monitoring:list", _("Giám sát nguồn tin")),
     ("review.metrics", "review:metrics", _("Thời gian xử lý")),
     ("review.rules", "review:rules", _("Quy tắc phân luồng")),
     ("notices.view", "takedowns:list", _("Yêu cầu gỡ bỏ")),

@@ -34,6 +34,22 @@ MESSAGES = {
     "fetch.tls": _("%(host)s: kết nối bảo mật (TLS) không thành công."),
     "fetch.network": _("%(host)s: lỗi mạng."),
     "fetch.short_body": _("%(host)s: kết nối đóng sau %(size)s trên %(declared)s byte."),
+    "source.not_feed": _("Không phải nguồn tin RSS hoặc Atom hợp lệ (%(detail)s)."),
+    "source.not_sitemap": _("Không phải sơ đồ trang (sitemap) hợp lệ (%(detail)s)."),
+    "source.sitemap_too_big": _("Sơ đồ trang liệt kê quá %(limit)s địa chỉ: không đọc."),
+    "source.inflated": _("Tệp nén giải nén ra quá %(limit)s byte: không đọc."),
+    "source.selector": _("Phần trang cần theo dõi (%(selector)s) không phải bộ chọn hợp lệ."),
+    "source.no_part": _("Trang không có phần nào khớp %(selector)s."),
+    "source.drop_format": _("Tệp không phải JSON Lines hoặc CSV (%(detail)s)."),
+    "source.drop_columns": _("Tệp không phải JSON Lines, hoặc là CSV nhưng thiếu cột text hoặc url."),
+    "source.too_big": _("Nội dung trả về lớn hơn %(limit)s byte: không đọc."),
+    "source.status": _("Máy chủ trả lời mã HTTP %(status)s."),
+    "source.drop_lines": _("Một số bài đăng không đọc được: %(detail)s"),
+    "scan.input": _("Không đọc được %(path)s: %(detail)s."),
+    "scan.cluster": _("Không có bộ điều phối Dask nào trả lời tại %(address)s (%(detail)s)."),
+    "scan.cluster_missing": _("Quét trên cụm máy cần cài dask[distributed]."),
+    "scan.pool": _("Các tiến trình quét liên tục bị dừng (%(restarts)s lần khởi động lại); mới quét %(done)s trên "
+                   "%(total)s phần."),
 }
 
 

@@ -117,13 +117,16 @@ class FetchResult:
         return next((v for k, v in self.headers if k.lower() == lowered), "")
 
 
-def fetch(url: str, policy: FetchPolicy | None = None) -> FetchResult:
+def fetch(url: str, policy: FetchPolicy | None = None, headers: dict[str, str] | None = None) -> FetchResult:
+    """GET the URL under the policy; `headers` are added to each hop's request (a conditional GET's
+    If-None-Match / If-Modified-Since, say)."""
     policy = policy or FetchPolicy()
     deadline = time.monotonic() + policy.timeout
     hops: list[Hop] = []
     current = url
+    extra = headers
     for _ in range(policy.max_redirects + 1):
-        response, address, headers, body, truncated = _one_hop(current, policy, deadline)
+        response, address, headers, body, truncated = _one_hop(current, policy, deadline, extra=extra)
         location = dict((k.lower(), v) for k, v in headers).get("location", "")
         hops.append(Hop(current, address, response, location))
         if response in REDIRECTS and location:

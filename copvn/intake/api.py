@@ -166,3 +166,6 @@ api.add_router("", press_router)
 from copvn.coordination.api import router as tasks_router  # noqa: E402
 
 api.add_router("", tasks_router)
+from copvn.monitoring.api import router as monitoring_router  # noqa: E402
+
+api.add_router("", monitoring_router)

@@ -57,6 +57,8 @@ class ReportInput:
     external_ref: str = ""
     client_key: str = ""
     uploads: list[tuple[bytes, str]] = field(default_factory=list)
+    # Join this case if it is still open (monitoring: an item worded like one already in the queue).
+    join_case_id: int | None = None
 
 
 @dataclass
@@ -213,6 +215,8 @@ def _persist(data, checked: Checked, actor, api_key, address) -> tuple[Report, l
     now = timezone.now()
     digests = [_digest(c.url) for _raw, c in checked.canonical]
     case = _open_case_for(digests, [info.sha256 for *_rest, info in checked.images])
+    if case is None and data.join_case_id:
+        case = Case.objects.filter(pk=data.join_case_id, state__in=OPEN_STATES).first()
     joined = case is not None
     case = case or _new_case(data, checked, now)
     report = Report.objects.create(

@@ -27,6 +27,7 @@ JOBS: dict[str, tuple[int, str]] = {
     "notices.verify": (30, "copvn.takedowns.verification:run_due"),
     "notices.clocks": (60, "copvn.takedowns.clocks:tick"),
     "notices.release": (60, "copvn.takedowns.services:release_held"),
+    "monitoring.check": (30, "copvn.monitoring.watch:check_due"),
 }
 
 
