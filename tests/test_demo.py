@@ -20,7 +20,7 @@ def demo(db, settings, tmp_path):
 
 
 def test_the_demo_opens_cases_in_several_categories_and_channels(demo):
-    assert Report.objects.count() == len(STORIES)
+    assert Report.objects.filter(client_key__startswith="demo:").count() == len(STORIES)
     assert Case.objects.open().count() >= 15
     codes = set(Case.objects.values_list("categories__code", flat=True))
     assert {"GROOM", "BULLY", "PRIV", "SELFH", "GAMB", "FRAUD", "PORN", "DRUG", "VIOL", "HATE"} <= codes
@@ -131,3 +131,15 @@ def test_the_demo_has_notices_at_each_stage_for_each_role(db, settings, tmp_path
     assert visible_to(User.objects.get(username="baovetreem")).exists(), "hotline 111 has a referral"
     removed = [r for r in figures.table("provider") if r.removed]
     assert removed and removed[0].median_hours == 9.33
+
+
+def test_the_demo_monitoring_source_queued_its_alerts_through_the_real_check(demo):
+    from copvn.monitoring.models import SeenItem, Source
+
+    drop = Source.objects.get(kind="drop")
+    outcomes = dict(SeenItem.objects.filter(source=drop).values_list("key", "outcome"))
+    assert sorted(outcomes.values()).count("below") == 1  # the parents' question about vaccination
+    assert "joined" in outcomes.values()  # the near-identical repost joined the first item's case
+    monitored = Report.objects.filter(channel="monitoring", client_key__startswith="monitor:")
+    assert monitored.count() == drop.alerts and monitored.values("case").distinct().count() == drop.alerts - 1
+    assert Source.objects.get(kind="feed").status == "error"

@@ -56,6 +56,9 @@ def fill(force: bool = False) -> list[dict]:
 
         add_takedowns(*(User.objects.get(username=PEOPLE[role][0]) for role in ("analyst", "senior_analyst",
                                                                                 "legal_officer")))
+        from copvn.monitoring.demo import add_monitoring
+
+        add_monitoring(User.objects.get(username=PEOPLE["analyst"][0]))
     return rows
 
 
