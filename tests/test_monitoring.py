@@ -358,3 +358,15 @@ def test_the_api_does_what_the_page_does(db, site, analyst, make_user):
     as_auditor = Client(HTTP_AUTHORIZATION=f"Bearer {audit_token}")
     assert as_auditor.get("/api/v1/monitoring/sources").status_code == 200
     assert as_auditor.post(f"/api/v1/monitoring/sources/{source_id}/check").status_code == 403
+
+
+def test_the_periodic_job_checks_due_sources_once_per_interval_however_many_workers_run(db, site, analyst):
+    from copvn.jobs import schedule
+
+    site.pages["/rss"] = (200, rss(("a1", "Tuyển mẫu nhí", GROOMING)), "application/rss+xml")
+    feed = source(analyst, Source.Kind.FEED, site.url("/rss"))
+    first = schedule.run_due()
+    assert first["monitoring.check"]["alerts"] == 1
+    due_again(feed)
+    assert "monitoring.check" not in schedule.run_due()  # claimed: a second worker's round skips it
+    assert QueueItem.objects.filter(case__reports__channel=Channel.MONITORING).count() == 1
