@@ -286,8 +286,8 @@ def test_a_dropped_file_is_scanned_once_with_its_bad_lines_named(db, analyst, se
     assert "Đã nhận 2 bài đăng (1 dòng không đọc được)" in response.content.decode()
     watch.check_due()
     drop.refresh_from_db()
-    assert drop.items_seen == 2 and drop.alerts == 1 and "posts.jsonl" not in drop.last_error
-    assert "not json" not in drop.last_error and "invalid JSON" in drop.last_error
+    assert drop.items_seen == 2 and drop.alerts == 1
+    assert drop.error_text == "Một số dòng không đọc được (không phải JSON, hoặc thiếu text và url): posts.jsonl: 2"
     assert list((watch.drop_folder(drop) / "incoming").iterdir()) == []
     due_again(drop)
     assert watch.check_due()["new"] == 0  # the file was moved to done/: read once
@@ -305,7 +305,9 @@ def test_a_source_at_a_private_address_or_with_a_bad_selector_is_refused_every_p
                                                 "selector": "div > p", "interval_minutes": 1, "enabled": "on"})
     text = response.content.decode()
     assert response.status_code == 200 and Source.objects.count() == 0
-    assert "nội bộ" in text and "bộ chọn hợp lệ" in text and "ít nhất 5 phút" in text
+    assert "10.0.0.5 là địa chỉ nội bộ, không phải trang công khai: không theo dõi." in text
+    assert "bộ chọn hợp lệ" in text and "ít nhất 5 phút" in text
+    assert '<div id="id_url_error">' in text and 'aria-describedby="id_url_helptext id_url_error"' in text
 
 
 def test_the_monitoring_page_shows_sources_state_and_alerts_by_category_for_screen_readers_too(db, site, analyst,
@@ -316,7 +318,7 @@ def test_the_monitoring_page_shows_sources_state_and_alerts_by_category_for_scre
     signed_in(analyst)
     page = client.get("/monitoring/").content.decode()
     assert "Giám sát nguồn tin" in page and feed.name in page and "<svg" in page
-    assert "<caption>Cảnh báo theo danh mục và tuần</caption>" in page and "<th scope=\"row\">GROOM</th>" in page
+    assert "<caption>Cảnh báo theo danh mục và tuần</caption>" in page and '<abbr title="GROOM">Dụ dỗ, lôi kéo' in page
     detail = client.get(f"/monitoring/{feed.pk}/").content.decode()
     assert "Cảnh báo, đã vào hàng đợi" in detail and "Kiểm tra ngay" in detail
     assert AuditEvent.objects.filter(action="monitoring.source_read").exists()
@@ -370,3 +372,34 @@ def test_the_periodic_job_checks_due_sources_once_per_interval_however_many_work
     due_again(feed)
     assert "monitoring.check" not in schedule.run_due()  # claimed: a second worker's round skips it
     assert QueueItem.objects.filter(case__reports__channel=Channel.MONITORING).count() == 1
+
+
+def test_a_kept_error_is_said_in_the_readers_language_and_a_viewer_cannot_edit(db, site, analyst, make_user, client,
+                                                                               signed_in):
+    from django.utils import translation
+
+    feed = source(analyst, Source.Kind.FEED, "http://127.0.0.1:9/feed")
+    watch.check_due()
+    feed.refresh_from_db()
+    assert feed.status == "error" and feed.last_error_code.startswith("fetch.")
+    vietnamese = feed.error_text
+    with translation.override("en"):
+        english = feed.error_text
+    assert vietnamese != english and "127.0.0.1" in english
+    signed_in(make_user("auditor"))
+    page = client.get(f"/monitoring/{feed.pk}/").content.decode()
+    assert "Kiểm tra ngay" not in page and "Sửa nguồn" not in page
+    assert client.post(f"/monitoring/{feed.pk}/", {"name": "đổi tên", "interval_minutes": 60}).status_code == 403
+    feed.refresh_from_db()
+    assert feed.name != "đổi tên"
+
+
+def test_a_csam_items_words_are_not_shown_on_the_monitoring_pages(db, site, analyst, client, signed_in):
+    site.pages["/rss"] = (200, rss(("a1", "Tuyển mẫu nhí", GROOMING)), "application/rss+xml")
+    feed = source(analyst, Source.Kind.FEED, site.url("/rss"))
+    watch.check_due()
+    item = SeenItem.objects.get(source=feed)
+    SeenItem.objects.filter(pk=item.pk).update(codes=["CSAM", "GROOM"])
+    signed_in(analyst)
+    page = client.get(f"/monitoring/{feed.pk}/").content.decode()
+    assert "Không hiển thị nội dung" in page and "mẫu ảnh nhí" not in page and "facebook.com/posts/a1" not in page

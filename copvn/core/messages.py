@@ -44,7 +44,7 @@ MESSAGES = {
     "source.drop_columns": _("Tệp không phải JSON Lines, hoặc là CSV nhưng thiếu cột text hoặc url."),
     "source.too_big": _("Nội dung trả về lớn hơn %(limit)s byte: không đọc."),
     "source.status": _("Máy chủ trả lời mã HTTP %(status)s."),
-    "source.drop_lines": _("Một số bài đăng không đọc được: %(detail)s"),
+    "source.drop_lines": _("Một số dòng không đọc được (không phải JSON, hoặc thiếu text và url): %(detail)s"),
     "scan.input": _("Không đọc được %(path)s: %(detail)s."),
     "scan.cluster": _("Không có bộ điều phối Dask nào trả lời tại %(address)s (%(detail)s)."),
     "scan.cluster_missing": _("Quét trên cụm máy cần cài dask[distributed]."),

@@ -36,7 +36,7 @@ class SourceError(CodedError):
         "source.drop_columns": "a CSV of posts needs a text or url column",
         "source.too_big": "the answer is larger than {limit} bytes",
         "source.status": "the server answered HTTP {status}",
-        "source.drop_lines": "some posts could not be read: {detail}",
+        "source.drop_lines": "some posts could not be read (not JSON, or without text and url): {detail}",
     }
 
 

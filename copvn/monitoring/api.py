@@ -109,7 +109,9 @@ def get_source(request, source_id: int):
         return Status(404, {"detail": "no such source"})
     with transaction.atomic():
         record("monitoring.source_read", request=request, obj=source)
-    items = [{"url": i.url, "title": i.title, "seen_at": i.seen_at, "outcome": i.outcome, "codes": i.codes,
+    # A CSAM item's words and address are never shown here: the restricted queue holds them.
+    items = [{"url": "" if "CSAM" in i.codes else i.url, "title": "" if "CSAM" in i.codes else i.title,
+              "seen_at": i.seen_at, "outcome": i.outcome, "codes": i.codes,
               "case": i.case.reference if i.case else None} for i in source.items.select_related("case")[:100]]
     return Status(200, {**_out(source), "items": items})
 

@@ -43,5 +43,5 @@ def add_monitoring(analyst) -> None:
     now = timezone.now()
     Source.objects.filter(pk=feed.pk).update(
         status=Source.Status.ERROR, failures=3, last_checked_at=now - dt.timedelta(hours=5),
-        last_error_code="fetch.timeout", last_error="baokhanhhoa.vn: hết thời gian chờ.", checks=41, not_modified=37,
-        items_seen=118, last_changed_at=now - dt.timedelta(days=2))
+        last_error_code="fetch.timeout", last_error_params={"host": "baokhanhhoa.vn"},
+        last_error="baokhanhhoa.vn: the time limit ran out", checks=41, not_modified=37)

@@ -40,3 +40,15 @@ def bars(figures: dict, width: int = 640, height: int = 160) -> list[dict]:
              "n": n, "week": figures["weeks"][i], "label_x": round(i * step + step / 2, 1),
              "label_y": round(max(12.0, height - 23 - (height - 20) * n / top), 1)}
             for i, n in enumerate(totals)]
+
+
+def named_rows(figures: dict) -> list[tuple[str, str, list[int]]]:
+    """(code, the category's name in the active language, counts per week) for the table."""
+    from django.utils.translation import get_language
+
+    from copvn.taxonomy.models import Category
+
+    english = (get_language() or "vi").startswith("en")
+    names = {c.code: (c.name_en if english and c.name_en else c.name_vi)
+             for c in Category.objects.filter(code__in=figures["codes"])}
+    return [(code, names.get(code, code), figures["counts"][code]) for code in figures["codes"]]

@@ -21,7 +21,8 @@ def check_source(kind: str, url: str, selector: str, interval: int | None) -> di
             try:
                 reportable(url.strip(), [ipaddress.ip_network(n) for n in settings.FETCH_ALLOW_NETWORKS])
             except URLError as exc:
-                problems["url"] = describe_error(exc)
+                problems["url"] = (str(_("%(host)s là địa chỉ nội bộ, không phải trang công khai: không theo dõi.")
+                                       % exc.params) if exc.code == "url.not_public" else describe_error(exc))
     if kind == Source.Kind.PAGE and selector.strip():
         try:
             readers.selector_xpath(selector)
@@ -39,14 +40,22 @@ class SourceForm(forms.ModelForm):
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["interval_minutes"].min_value = settings.MONITOR_MIN_INTERVAL_MINUTES
+        self.fields["interval_minutes"].widget.attrs["min"] = settings.MONITOR_MIN_INTERVAL_MINUTES
         if editing:
             self.fields["kind"].disabled = True
+            if self.instance.kind == Source.Kind.DROP:
+                del self.fields["url"], self.fields["selector"]
+            elif self.instance.kind != Source.Kind.PAGE:
+                del self.fields["selector"]
 
     def clean(self):
         data = super().clean()
-        for name, problem in check_source(data.get("kind", ""), data.get("url", ""), data.get("selector", ""),
-                                          data.get("interval_minutes")).items():
-            self.add_error(name, problem)
+        kind = data.get("kind") or self.instance.kind
+        url = data.get("url", self.instance.url or "")
+        for name, problem in check_source(kind, url, data.get("selector", ""), data.get("interval_minutes")).items():
+            if name in self.fields and name not in self.errors:
+                self.add_error(name, problem)
         return data
 
 

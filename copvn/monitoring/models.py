@@ -45,7 +45,8 @@ class Source(models.Model):
     last_checked_at = models.DateTimeField(_("kiểm tra lần cuối"), null=True, blank=True)
     last_changed_at = models.DateTimeField(_("thay đổi lần cuối"), null=True, blank=True)
     last_error_code = models.CharField(max_length=40, blank=True)
-    last_error = models.CharField(_("lỗi gần nhất"), max_length=500, blank=True)
+    last_error_params = models.JSONField(default=dict, blank=True)  # said in the reader's language when shown
+    last_error = models.CharField(_("lỗi gần nhất"), max_length=500, blank=True)  # as first said, for logs
     failures = models.PositiveIntegerField(_("số lần lỗi liên tiếp"), default=0)
     checks = models.PositiveIntegerField(default=0)
     not_modified = models.PositiveIntegerField(default=0)  # answers 304 to a conditional GET
@@ -58,6 +59,15 @@ class Source(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def error_text(self) -> str:
+        """The last error in the active language (its code and parameters), else as it was first said."""
+        from copvn.core.messages import describe
+
+        if not self.last_error_code:
+            return self.last_error
+        return describe(self.last_error_code, self.last_error_params, fallback=self.last_error)
 
     def schedule_next(self, now: dt.datetime) -> None:
         """The next check: the interval, doubled for each failure in a row (at most a day)."""

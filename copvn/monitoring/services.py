@@ -68,8 +68,9 @@ def add_drop(source: Source, actor, name: str, content: bytes, request=None) -> 
     folder = drop_folder(source) / "incoming"
     folder.mkdir(parents=True, exist_ok=True)
     suffix = ".csv" if not content.lstrip().startswith(b"{") else ".jsonl"
-    path = folder / f"{digest[:16]}{suffix}"
-    partial = path.with_suffix(".part")
+    safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in (name or "posts").rsplit("/", 1)[-1])[:80]
+    path = folder / f"{digest[:16]}--{safe.rsplit('.', 1)[0] or 'posts'}{suffix}"
+    partial = path.with_name(path.name + ".part")
     partial.write_bytes(content)
     partial.replace(path)  # whole or not at all: a check never reads half a file
     with transaction.atomic():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -21,7 +22,7 @@ def source_list(request):
     weeks = figures.alerts_by_week()
     return render(request, "monitoring/list.html", {
         "sources": Source.objects.select_related("owner").order_by("-enabled", "name"),
-        "figures": weeks, "bars": figures.bars(weeks), "rows": [(c, weeks["counts"][c]) for c in weeks["codes"]],
+        "figures": weeks, "bars": figures.bars(weeks), "rows": figures.named_rows(weeks),
         "can_manage": user_can(request.user, "monitoring.manage")})
 
 
@@ -43,7 +44,7 @@ def source_detail(request, pk):
     form = SourceForm(request.POST or None, instance=source, editing=True) if can_manage else None
     if request.method == "POST":
         if not can_manage:
-            return redirect("monitoring:detail", pk)
+            raise PermissionDenied
         if form.is_valid():
             services.update(source, request.user, form.cleaned_data, request=request)
             messages.success(request, _("Đã lưu."))
@@ -54,7 +55,7 @@ def source_detail(request, pk):
     return render(request, "monitoring/detail.html", {
         "source": source, "form": form, "items": items, "can_manage": can_manage,
         "drop_form": DropForm() if can_manage and source.kind == Source.Kind.DROP else None,
-        "folder": watch.drop_folder(source) / "incoming" if source.kind == Source.Kind.DROP else None})
+        "folder": watch.drop_folder(source) / "incoming" if can_manage and source.kind == Source.Kind.DROP else None})
 
 
 @requires("monitoring.manage")

@@ -243,25 +243,33 @@ def _read_drops(source: Source) -> Fetched:
     """The files waiting in the source's folder (incoming/), read and moved to done/ (a bad file to failed/)."""
     folder = drop_folder(source)
     incoming, result = folder / "incoming", Fetched(source.pk, Source.Status.UNCHANGED)
-    files = sorted(p for p in incoming.glob("*") if p.is_file()) if incoming.is_dir() else []
+    # Half-written files (".part", or hidden temporary names) wait until their writer renames them.
+    files = sorted(p for p in incoming.glob("*") if p.is_file() and not p.name.endswith(".part")
+                   and not p.name.startswith(".")) if incoming.is_dir() else []
     errors = []
     for path in files:
         try:
             content = path.read_bytes()
             rows = list(sources.read_drop(content))
-        except (OSError, sources.SourceError) as exc:
-            errors.append(f"{path.name}: {describe_error(exc) if isinstance(exc, CodedError) else exc}")
+        except (OSError, sources.SourceError):
+            errors.append(shown_name(path))
             _move(path, folder / "failed")
             continue
         result.items += [item for _n, item, error in rows if item is not None and not error]
-        bad = [f"{path.name}:{n}: {error}" for n, _item, error in rows if error]
-        errors += bad[:5]
+        bad = [str(n) for n, _item, error in rows if error]
+        if bad:
+            errors.append(f"{shown_name(path)}: {', '.join(bad[:10])}{'…' if len(bad) > 10 else ''}")
         _move(path, folder / "done")
     if result.items:
         result.status = Source.Status.OK
     if errors:
         result.error = sources.SourceError("source.drop_lines", detail="; ".join(errors)[:400])
     return result
+
+
+def shown_name(path: Path) -> str:
+    """A dropped file's name as its sender gave it (stored as `<digest>--<name>`)."""
+    return path.name.split("--", 1)[1] if "--" in path.name else path.name
 
 
 def _move(path: Path, folder: Path) -> None:
@@ -279,15 +287,13 @@ def _settle(source: Source, result: Fetched, scanner: scan.Scanner, totals: dict
     if result.status == Source.Status.ERROR:
         source.failures += 1
         source.status = Source.Status.ERROR
-        source.last_error_code = getattr(result.error, "code", "")[:40]
-        source.last_error = _words(result.error)[:500]
+        _keep_error(source, result.error)
         totals["errors"] += 1
         source.schedule_next(now)
         source.save()
         return
     source.failures, source.status = 0, result.status
-    source.last_error_code = getattr(result.error, "code", "")[:40] if result.error else ""
-    source.last_error = _words(result.error)[:500] if result.error else ""
+    _keep_error(source, result.error)
     if result.status == Source.Status.DISALLOWED:
         totals["disallowed"] += 1
     if result.not_modified:
@@ -329,6 +335,13 @@ def _examine(source: Source, items: list[sources.Item], scanner: scan.Scanner, t
         if outcome.outcome in ("alert", "joined"):
             source.alerts += 1
             totals["alerts"] += 1
+
+
+def _keep_error(source: Source, error) -> None:
+    source.last_error_code = getattr(error, "code", "")[:40] if error is not None else ""
+    params = getattr(error, "params", {}) if error is not None else {}
+    source.last_error_params = {k: v if isinstance(v, int | float) else str(v)[:300] for k, v in params.items()}
+    source.last_error = _words(error)[:500]
 
 
 def _words(error) -> str:
