@@ -1,12 +1,13 @@
 """One check cycle over 1,000 watched feeds served by a local HTTP server, and a second cycle with nothing new,
 whose conditional GETs the server answers 304; with the requests counted from the server's own log.
 
-    .venv/bin/python bench/feed_cycle.py [--feeds 1000] [--items 10] [--threads 8]
+    .venv/bin/python bench/feed_cycle.py [--feeds 1000] [--items 10] [--threads 64] [--host-seconds 2]
 
 Each feed is on a host of its own (f0001.bench.test …, mapped to 127.0.0.1 by `watch.resolver`), with
 `--items` entries of real comments (UIT-ViHSD dev) and, in one feed in twenty, a grooming message, so the first
 cycle runs the detectors on every new item and queues the alerts. The first cycle also reads each host's
-robots.txt; the second reads none (kept a day) and gets 304 for every feed. A fresh data directory (SQLite)
+robots.txt (a visit: the feed waits its host's pause after it); the second reads none (kept a day) and gets
+304 for every feed. A fresh data directory (SQLite)
 is used and removed at the end.
 """
 
@@ -87,13 +88,14 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--feeds", type=int, default=1000)
     parser.add_argument("--items", type=int, default=10)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=64, help="hosts fetched at once (they mostly wait their turn)")
+    parser.add_argument("--host-seconds", type=float, default=2.0, help="COPVN_MONITOR_HOST_SECONDS")
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     args = parser.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="copvn-bench-feeds-")
     os.environ.update({"COPVN_DATA_DIR": tmp, "DJANGO_SETTINGS_MODULE": "copvn.settings", "COPVN_LOG_LEVEL": "WARNING",
-                       "COPVN_FETCH_ALLOW_NETWORKS": "127.0.0.0/8", "COPVN_MONITOR_HOST_SECONDS": "5",
+                       "COPVN_FETCH_ALLOW_NETWORKS": "127.0.0.0/8", "COPVN_MONITOR_HOST_SECONDS": str(args.host_seconds),
                        "COPVN_MONITOR_CHECKS_PER_RUN": str(args.feeds),
                        "COPVN_MONITOR_FETCH_THREADS": str(args.threads)})
     os.environ.pop("DATABASE_URL", None)
@@ -126,7 +128,8 @@ def main():
     owner = User.objects.create(username="to-theo-doi", role="analyst")
     Source.objects.bulk_create([Source(name=n, kind="feed", url=f"http://{n}:{server.port}/rss", owner=owner,
                                        interval_minutes=60) for n in names])
-    figures = {"feeds": args.feeds, "items_per_feed": args.items, "threads": args.threads}
+    figures = {"feeds": args.feeds, "items_per_feed": args.items, "threads": args.threads,
+               "host_seconds": args.host_seconds}
     for cycle in (1, 2):
         before = Counter(server.log)
         Source.objects.update(next_check_at=django.utils.timezone.now())
