@@ -406,11 +406,13 @@ def manage(args):
 
 from copvn.media_cli import hash_command, lists_group, match_command  # noqa: E402
 from copvn.pii_cli import eval_pii_command, pii_command  # noqa: E402
+from copvn.report_cli import report_group  # noqa: E402
 from copvn.scan_cli import scan_command  # noqa: E402
 from copvn.text_cli import classify_command, eval_text_command, train_text_command  # noqa: E402
 
 main.add_command(classify_command)
 main.add_command(scan_command)
+main.add_command(report_group)
 main.add_command(train_text_command)
 main.add_command(eval_text_command)
 main.add_command(hash_command)

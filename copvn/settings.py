@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "copvn.consent",
     "copvn.coordination",
     "copvn.monitoring",
+    "copvn.reporting",
 ]
 
 MIDDLEWARE = [
@@ -232,6 +233,8 @@ MONITOR_PAGES_PER_CHECK = config.env_int("COPVN_MONITOR_PAGES_PER_CHECK", 20, mi
 MONITOR_MIN_INTERVAL_MINUTES = config.env_int("COPVN_MONITOR_MIN_INTERVAL_MINUTES", 5, minimum=1)
 MONITOR_ALERT_LEXICON = float(config.env_str("COPVN_MONITOR_ALERT_LEXICON", "0.5") or 0.5)
 MONITOR_ALERT_MODEL = float(config.env_str("COPVN_MONITOR_ALERT_MODEL", "0.8") or 0.8)
+# The public transparency page (/transparency/) shows a count below this as "< k" (small-cell suppression).
+TRANSPARENCY_MIN_CELL = config.env_int("COPVN_TRANSPARENCY_MIN_CELL", 5, minimum=1)
 # Periodic work in the worker (verification checks, clocks, outbox sweep): how often the scheduler looks.
 SCHEDULER_SECONDS = config.env_int("COPVN_SCHEDULER_SECONDS", 30, minimum=1)
 

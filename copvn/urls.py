@@ -4,6 +4,7 @@ from django.views.i18n import set_language
 from copvn.core import views as core_views
 from copvn.core.access import mark_public, public
 from copvn.intake.api import api
+from copvn.reporting import views as reporting_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -23,6 +24,8 @@ urlpatterns = [
     path("consent/", include("copvn.consent.urls")),
     path("tasks/", include("copvn.coordination.urls")),
     path("monitoring/", include("copvn.monitoring.urls")),
+    path("reports/", include("copvn.reporting.urls")),
+    path("transparency/", reporting_views.transparency, name="transparency"),
     path("api/v1/", api.urls),
 ]
 mark_public(urlpatterns[-1].url_patterns)

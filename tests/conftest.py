@@ -43,13 +43,17 @@ def make_org(db):
     return make
 
 
+# A liaison belongs to the body it speaks for (its referrals, tasks and records are that body's).
+LIAISON_KINDS = {"platform_liaison": "platform", "police_liaison": "police", "child_services_liaison": "other"}
+
+
 @pytest.fixture
 def make_user(db, make_org):
     from copvn.accounts.models import User
 
     def make(role, username=None, organisation=None, enrolled=True):
-        if organisation is None and ROLES[role].scope == "own":
-            organisation = make_org(kind="platform" if role == "platform_liaison" else "department")
+        if organisation is None and (ROLES[role].scope == "own" or role in LIAISON_KINDS):
+            organisation = make_org(kind=LIAISON_KINDS.get(role, "department"))
         user = User.objects.create_user(username or f"u-{role}", password=PASSWORD, role=role,
                                         organisation=organisation)
         if enrolled and ROLES[role].needs_second_factor:
@@ -137,7 +141,8 @@ def _restore_audit_triggers(request, django_db_blocker):
 @pytest.fixture
 def flushable_audit(transactional_db):
     """A transactional test ends by emptying every table, which the audit triggers refuse: lift them for that.
-    Emptying also removes the taxonomy and the review queues that migrations seed, so they are seeded again first."""
+    Emptying also removes the taxonomy, the review queues, the legal bases and the report types that migrations
+    seed, so they are seeded again first."""
     import importlib
 
     from django.apps import apps
@@ -146,6 +151,7 @@ def flushable_audit(transactional_db):
     importlib.import_module("copvn.taxonomy.migrations.0002_seed_categories").seed(apps, None)
     importlib.import_module("copvn.review.migrations.0002_seed_queues").seed(apps, None)
     importlib.import_module("copvn.takedowns.migrations.0002_seed").seed(apps, None)
+    importlib.import_module("copvn.reporting.migrations.0002_seed").seed(apps, None)
     yield
     _set_audit_triggers(False)
     _audit_triggers_off = True

@@ -25,7 +25,16 @@ LISTS_MANAGE = {"senior_analyst", "admin"}
 NOTICES_VIEW = {"analyst", "senior_analyst", "legal_officer", "auditor", "admin"}
 NOTICES_APPROVE = {"senior_analyst", "legal_officer"}
 NOTICES_FIGURES = {"senior_analyst", "legal_officer", "auditor", "admin"}
-TASKS_VIEW = {"agency_focal_point", "press_editor", "auditor", "admin"}
+TASKS_VIEW = {"agency_focal_point", "press_editor", "police_liaison", "child_services_liaison", "platform_liaison",
+              "lead_officer", "auditor", "admin"}
+TASKS_UPDATE = {"agency_focal_point", "press_editor", "police_liaison", "child_services_liaison", "platform_liaison"}
+ACTIVITIES_VIEW = {"agency_focal_point", "press_editor", "police_liaison", "child_services_liaison", "lead_officer",
+                   "auditor", "admin"}
+ACTIVITIES_RECORD = {"agency_focal_point", "press_editor", "police_liaison", "child_services_liaison"}
+OBSTACLES_VIEW = TASKS_VIEW
+REPORTS_VIEW = {"lead_officer", "auditor", "admin"}
+REPORTS_SUBMIT = ACTIVITIES_RECORD
+DASHBOARD = {"lead_officer", "senior_analyst", "legal_officer", "auditor", "admin"}
 MONITORING_VIEW = {"analyst", "senior_analyst", "auditor", "admin"}
 MONITORING_MANAGE = {"analyst", "senior_analyst"}
 REFERRALS_VIEW = {"senior_analyst", "legal_officer", "auditor", "admin"}
@@ -179,7 +188,25 @@ MATRIX = {
     "api:get_check": ("get", API),
     "coordination:list": ("get", TASKS_VIEW),
     "coordination:detail": ("get", TASKS_VIEW),
-    "coordination:update": ("post", {"agency_focal_point", "press_editor"}),
+    "coordination:update": ("post", TASKS_UPDATE),
+    "coordination:new": ("get", {"lead_officer"}),
+    "coordination:attach": ("post", TASKS_UPDATE),
+    "coordination:attachment": ("get", TASKS_VIEW),
+    "coordination:activities": ("get", ACTIVITIES_VIEW),
+    "coordination:activity_new": ("get", ACTIVITIES_RECORD),
+    "coordination:activity": ("get", ACTIVITIES_VIEW),
+    "coordination:activity_attach": ("post", ACTIVITIES_RECORD),
+    "coordination:obstacles": ("get", OBSTACLES_VIEW),
+    "coordination:obstacle_answer": ("post", {"lead_officer"}),
+    "reporting:index": ("get", REPORTS_VIEW),
+    "reporting:download": ("get", REPORTS_VIEW),
+    "reporting:submission": ("get", REPORTS_VIEW),
+    "reporting:review": ("post", {"lead_officer"}),
+    "reporting:mine": ("get", REPORTS_SUBMIT),
+    "reporting:edit": ("get", REPORTS_SUBMIT),
+    "reporting:targets": ("get", REPORTS_VIEW),
+    "reporting:dashboard": ("get", DASHBOARD),
+    "transparency": ("get", PUBLIC),
     "api:list_tasks": ("get", API),
     "api:get_task": ("get", API),
     "api:update_task": ("post", API),
@@ -289,8 +316,22 @@ def url_for(name, user, make_org, case=None):
         return reverse(name, args=[consent.pk, add_evidence(consent, None, png).pk])
     if name in {"consent:check_detail", "consent:redacted"}:
         return reverse(name, args=[_kept_check(user, make_org).pk])
-    if name in {"coordination:detail", "coordination:update"}:
+    if name in {"coordination:detail", "coordination:update", "coordination:attach"}:
         return reverse(name, args=[_task(user, make_org).pk])
+    if name == "coordination:attachment":
+        return reverse(name, args=[_attachment(user, make_org).pk])
+    if name == "coordination:activity_new":
+        return reverse(name, args=["awareness"])
+    if name in {"coordination:activity", "coordination:activity_attach"}:
+        return reverse(name, args=[_activity(user, make_org).pk])
+    if name == "coordination:obstacle_answer":
+        return reverse(name, args=[_obstacle(user, make_org).pk])
+    if name in {"reporting:submission", "reporting:review"}:
+        return reverse(name, args=[_submission(user, make_org).pk])
+    if name == "reporting:download":
+        return reverse(name, args=["monthly", _last_month(), "xlsx"])
+    if name == "reporting:edit":
+        return reverse(name, args=["monthly", _last_month()])
     if name in {"monitoring:detail", "monitoring:check", "monitoring:drop"}:
         return reverse(name, args=[_source().pk])
     if name in {"api:get_consent", "api:add_signer", "api:withdraw_consent", "api:add_evidence", "api:filled_form",
@@ -374,6 +415,54 @@ def _source():
     owner, _created = User.objects.get_or_create(username="to-theo-doi", defaults={"role": "analyst"})
     # A loopback address the fetcher refuses at once: a probe that reaches "check now" fetches nothing.
     return Source.objects.create(name="Nguồn tin", kind="feed", url="http://127.0.0.1:9/feed", owner=owner)
+
+
+def _org_of(user, make_org):
+    return user.organisation if user is not None and user.organisation is not None else make_org()
+
+
+def _author(user):
+    from copvn.accounts.models import User
+
+    return user or User.objects.get_or_create(username="dau-moi", defaults={"role": "agency_focal_point"})[0]
+
+
+def _attachment(user, make_org):
+    from copvn.coordination.services import attach
+
+    return attach(_task(user, make_org), _author(user), "bien-ban.png", _png())
+
+
+def _activity(user, make_org):
+    import datetime as dt
+
+    from copvn.coordination.services import record_activity
+
+    return record_activity(_org_of(user, make_org), _author(user), {
+        "kind": "awareness", "day": dt.date(2026, 11, 2), "title": "Tuyên truyền tại trường", "people_reached": 120})
+
+
+def _obstacle(user, make_org):
+    from copvn.coordination.services import raise_obstacle
+
+    return raise_obstacle(_org_of(user, make_org), _author(user), "Thiếu tài liệu", "Đề nghị cấp tài liệu.")
+
+
+def _last_month() -> str:
+    from django.utils import timezone
+
+    from copvn.reporting.periods import containing, previous
+
+    return previous(containing("monthly", timezone.localdate())).key
+
+
+def _submission(user, make_org):
+    from copvn.reporting.models import ReportType
+    from copvn.reporting.services import save_draft, submit
+
+    draft = save_draft(ReportType.objects.get(code="monthly"), _last_month(), _org_of(user, make_org), _author(user),
+                       {"results": "Đã tổ chức 3 buổi tuyên truyền."})
+    return submit(draft, _author(user))
 
 
 def _task(user, make_org):

@@ -33,6 +33,7 @@ PEOPLE = {
     "agency_focal_point": ("sogiaoduc", "Huỳnh Văn", "Nam", "sgddt-kh"),
     "press_editor": ("bientap", "Bùi Thị", "Ngọc", "bao-ptth-kh"),
     "platform_liaison": ("nentang", "Ngô Minh", "Khoa", "vng-zalo"),
+    "lead_officer": ("sochutri", "Phan Thị", "Mai", "skhcn-kh"),
     "auditor": ("kiemtoan", "Đỗ Thanh", "Tâm", "stp-kh"),
     "admin": ("quantri", "Trương Công", "Hải", "skhcn-kh"),
 }
@@ -59,11 +60,24 @@ def fill(force: bool = False) -> list[dict]:
         from copvn.monitoring.demo import add_monitoring
 
         add_monitoring(User.objects.get(username=PEOPLE["analyst"][0]))
+        rows += [_person(role, person) for role, person in MORE_PEOPLE]
+        from copvn.reporting.demo import add_coordination
+
+        by_org = {u.organisation.code: u for u in User.objects.select_related("organisation").filter(
+            role__in=("agency_focal_point", "press_editor", "police_liaison", "child_services_liaison"))}
+        add_coordination(User.objects.get(username=PEOPLE["lead_officer"][0]), by_org)
     return rows
 
 
-def _person(role: str) -> dict:
-    username, family, given, org_code = PEOPLE[role]
+# More people of a role, so that each kind of agency finds its own work (the Front, a commune).
+MORE_PEOPLE = [
+    ("agency_focal_point", ("mattran", "Lương Thị", "Hạnh", "mttq-kh")),
+    ("agency_focal_point", ("phuongnhatrang", "Hồ Văn", "Tài", "ubnd-xa-22366")),
+]
+
+
+def _person(role: str, person: tuple | None = None) -> dict:
+    username, family, given, org_code = person or PEOPLE[role]
     password = generated_password()
     user, _created = User.objects.update_or_create(
         username=username,

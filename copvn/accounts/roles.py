@@ -32,6 +32,7 @@ ROLES: dict[str, Role] = {
         Role("agency_focal_point", _("Đầu mối cơ quan, đơn vị"), False, "own"),
         Role("press_editor", _("Biên tập viên cơ quan báo chí"), True, "own"),
         Role("platform_liaison", _("Đầu mối nền tảng / ISP"), False, "own"),
+        Role("lead_officer", _("Cán bộ sở chủ trì (điều phối, báo cáo)"), True, "all"),
         Role("auditor", _("Kiểm toán viên"), True, "all"),
         Role("admin", _("Quản trị hệ thống"), True, "all"),
     ]
@@ -88,9 +89,29 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "consent.manage": frozenset({"press_editor"}),
     "consent.check": frozenset({"press_editor"}),
     "consent.evidence": frozenset({"press_editor", "auditor"}),  # open a scanned signed form (audited)
-    # Tasks given to an organisation (by the lead department, or by copvn on an event); each sees its own.
-    "tasks.view": frozenset({"agency_focal_point", "press_editor", "auditor", "admin"}),
-    "tasks.update": frozenset({"agency_focal_point", "press_editor"}),
+    # Coordination: tasks given to an organisation (by the lead department, or by copvn on an event), activity
+    # records, obstacles raised with the lead department. Each organisation sees its own (and its units');
+    # "coordination.all" sees every organisation's.
+    "tasks.view": frozenset({"agency_focal_point", "press_editor", "police_liaison", "child_services_liaison",
+                             "platform_liaison", "lead_officer", "auditor", "admin"}),
+    "tasks.update": frozenset({"agency_focal_point", "press_editor", "police_liaison", "child_services_liaison",
+                               "platform_liaison"}),
+    "tasks.assign": frozenset({"lead_officer"}),
+    "coordination.all": frozenset({"lead_officer", "auditor", "admin"}),
+    "activities.view": frozenset({"agency_focal_point", "press_editor", "police_liaison", "child_services_liaison",
+                                  "lead_officer", "auditor", "admin"}),
+    "activities.record": frozenset({"agency_focal_point", "press_editor", "police_liaison", "child_services_liaison"}),
+    "obstacles.view": frozenset({"agency_focal_point", "press_editor", "police_liaison", "child_services_liaison",
+                                 "platform_liaison", "lead_officer", "auditor", "admin"}),
+    "obstacles.raise": frozenset({"agency_focal_point", "press_editor", "police_liaison", "child_services_liaison",
+                                  "platform_liaison"}),
+    "obstacles.answer": frozenset({"lead_officer"}),
+    # Periodic reports: agencies submit theirs for a period; the lead department reviews, consolidates and
+    # generates the province's report (DOCX, PDF, XLSX); dashboards of the figures.
+    "reports.view": frozenset({"lead_officer", "auditor", "admin"}),
+    "reports.manage": frozenset({"lead_officer"}),
+    "reports.submit": frozenset({"agency_focal_point", "press_editor", "police_liaison", "child_services_liaison"}),
+    "dashboard.view": frozenset({"lead_officer", "senior_analyst", "legal_officer", "auditor", "admin"}),
 }
 
 

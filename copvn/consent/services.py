@@ -177,14 +177,9 @@ def evidence_type(data: bytes) -> str:
         raise ConsentRefused(_("Tệp rỗng."))
     if len(data) > settings.MAX_UPLOAD_BYTES:
         raise ConsentRefused(_("Tệp lớn hơn giới hạn %(n)s MB.") % {"n": settings.MAX_UPLOAD_BYTES // (1024 * 1024)})
-    if data.startswith(b"%PDF-") and b"%%EOF" in data[-2048:]:
-        return "application/pdf"
-    from copvn.intake.quarantine import UploadRejected, inspect
+    from copvn.core.files import sniff
 
-    try:
-        kind = inspect(data).content_type
-    except UploadRejected:
-        kind = ""
+    kind = sniff(data)
     if kind not in EVIDENCE_TYPES:
         raise ConsentRefused(_("Bản quét phải là tệp PDF, JPEG hoặc PNG (kiểm tra theo nội dung tệp)."))
     return kind
