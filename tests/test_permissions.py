@@ -202,11 +202,26 @@ MATRIX = {
     "reporting:download": ("get", REPORTS_VIEW),
     "reporting:submission": ("get", REPORTS_VIEW),
     "reporting:review": ("post", {"lead_officer"}),
+    "reporting:adhoc": ("post", {"lead_officer"}),
     "reporting:mine": ("get", REPORTS_SUBMIT),
     "reporting:edit": ("get", REPORTS_SUBMIT),
     "reporting:targets": ("get", REPORTS_VIEW),
     "reporting:dashboard": ("get", DASHBOARD),
     "transparency": ("get", PUBLIC),
+    "api:assign_task": ("post", API),
+    "api:attach_to_task": ("post", API),
+    "api:list_activities": ("get", API),
+    "api:create_activity": ("post", API),
+    "api:list_obstacles": ("get", API),
+    "api:raise_obstacle": ("post", API),
+    "api:answer_obstacle": ("post", API),
+    "api:province_report": ("get", API),
+    "api:list_submissions": ("get", API),
+    "api:my_submissions": ("get", API),
+    "api:save_submission": ("put", API),
+    "api:review_submission": ("post", API),
+    "api:dashboard": ("get", API),
+    "api:transparency": ("get", PUBLIC),
     "api:list_tasks": ("get", API),
     "api:get_task": ("get", API),
     "api:update_task": ("post", API),
@@ -332,6 +347,12 @@ def url_for(name, user, make_org, case=None):
         return reverse(name, args=["monthly", _last_month(), "xlsx"])
     if name == "reporting:edit":
         return reverse(name, args=["monthly", _last_month()])
+    if name == "api:transparency":
+        return reverse(name) + "?type=monthly&period=" + _last_month()
+    if name in {"api:province_report", "api:save_submission"}:
+        return reverse(name, args=["monthly", _last_month()])
+    if name in {"api:attach_to_task", "api:answer_obstacle", "api:review_submission"}:
+        return reverse(name, args=[1])
     if name in {"monitoring:detail", "monitoring:check", "monitoring:drop"}:
         return reverse(name, args=[_source().pk])
     if name in {"api:get_consent", "api:add_signer", "api:withdraw_consent", "api:add_evidence", "api:filled_form",

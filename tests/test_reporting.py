@@ -274,3 +274,64 @@ def test_an_activity_form_refuses_more_supported_than_asked_and_a_future_day(pro
     text = response.content.decode()
     assert response.status_code == 200 and "Không thể lớn hơn" in text
 
+
+
+def test_the_api_does_what_the_pages_do(province, make_user, client):
+    import pyotp
+
+    from copvn.accounts import tokens
+
+    lead, agency = make_user("lead_officer"), province
+    agency.totp_secret, agency.totp_confirmed_at = pyotp.random_base32(), timezone.now()  # a token needs one
+    agency.save()
+
+    def call(user, method, path, body=None):
+        secret = tokens.create(user, "script")[1]
+        kwargs = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+        if body is None and method == "get":
+            return client.get(f"/api/v1{path}", **kwargs)
+        return getattr(client, method)(f"/api/v1{path}", __import__("json").dumps(body or {}),
+                                       content_type="application/json", **kwargs)
+
+    given = call(lead, "post", "/tasks", {"organisation": agency.organisation.code, "title": "Tuyên truyền",
+                                          "due": (timezone.localdate() + dt.timedelta(days=5)).isoformat()})
+    assert given.status_code == 201 and given.json()["origin"] == "assigned"
+    assert call(agency, "post", "/tasks", {"organisation": agency.organisation.code, "title": "x"}).status_code == 403
+    made = call(agency, "post", "/activities", {"kind": "press", "day": "2026-11-01", "title": "Chuyên mục",
+                                                "articles": 3, "airtime_minutes": 45, "people_reached": 99})
+    assert made.status_code == 201 and made.json()["articles"] == 3 and "people_reached" not in made.json()
+    too_many = call(agency, "post", "/activities", {"kind": "victim_support", "day": "2026-11-01", "title": "x",
+                                                    "support_requests": 1, "children_supported": 2})
+    assert too_many.status_code == 422
+    raised = call(agency, "post", "/obstacles", {"title": "Thiếu kinh phí", "details": "Đề nghị hỗ trợ."}).json()
+    answered = call(lead, "post", f"/obstacles/{raised['id']}/answer", {"answer": "Đã bố trí."})
+    assert answered.json()["state"] == "answered"
+    assert call(lead, "post", f"/obstacles/{raised['id']}/answer", {"answer": "lần hai"}).status_code == 409
+    sent = call(agency, "put", "/submissions/mine/monthly/2026-11", {"results": "Đã làm.", "submit": True}).json()
+    assert sent["state"] == "submitted"
+    assert call(lead, "post", f"/submissions/{sent['id']}/review", {"accept": True}).json()["state"] == "accepted"
+    assert call(agency, "put", "/submissions/mine/monthly/2026-11", {"results": "sửa"}).status_code == 409
+    figures_json = call(lead, "get", "/reports/monthly/2026-11?format=json").json()
+    assert figures_json["reports"]["total"] == 3 and figures_json["activities"]["press"]["articles"] == 3
+    xlsx = call(lead, "get", "/reports/monthly/2026-11?format=xlsx")
+    assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert call(lead, "get", "/reports/monthly/2026-13").status_code == 409
+    dash = call(make_user("senior_analyst"), "get", "/dashboard?type=monthly&period=2026-11").json()
+    assert dash["notices"]["removed"] == figures_json["notices"]["removed"] == 5
+    public = client.get("/api/v1/transparency?type=monthly&period=2026-11").json()
+    assert ["Tổng đài 111", "< 5"] in public[0]["rows"]
+
+
+def test_an_adhoc_request_carries_its_own_deadline_and_the_agency_finds_it(province, make_user, client, signed_in):
+    lead = make_user("lead_officer")
+    deadline = timezone.localdate() + dt.timedelta(days=4)
+    made = services.request_adhoc(dt.date(2026, 11, 1), dt.date(2026, 11, 20), deadline, [province.organisation], lead)
+    assert made[0].deadline == deadline and made[0].state == "draft"
+    with pytest.raises(services.ReportRefused, match="Hạn nộp đã qua"):
+        services.request_adhoc(dt.date(2026, 11, 1), dt.date(2026, 11, 20), dt.date(2020, 1, 1),
+                               [province.organisation], lead)
+    signed_in(province)
+    page = client.get("/reports/mine/").content.decode()
+    assert "Báo cáo đột xuất" in page and deadline.strftime("%d/%m/%Y") in page
+    edit = client.get("/reports/mine/adhoc/2026-11-01..2026-11-20/")
+    assert edit.status_code == 200

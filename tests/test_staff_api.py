@@ -328,7 +328,12 @@ def test_the_openapi_document_lists_the_staff_operations_with_their_capability(c
         ("/api/v1/monitoring/sources", "get"), ("/api/v1/monitoring/sources", "post"),
         ("/api/v1/monitoring/sources/{source_id}", "get"), ("/api/v1/monitoring/sources/{source_id}", "patch"),
         ("/api/v1/monitoring/sources/{source_id}/check", "post"), ("/api/v1/monitoring/sources/{source_id}/drops", "post"),
-        ("/api/v1/monitoring/alerts", "get")}
+        ("/api/v1/monitoring/alerts", "get"), ("/api/v1/tasks", "post"), ("/api/v1/tasks/{task_id}/attachments", "post"),
+        ("/api/v1/activities", "get"), ("/api/v1/activities", "post"), ("/api/v1/obstacles", "get"),
+        ("/api/v1/obstacles", "post"), ("/api/v1/obstacles/{obstacle_id}/answer", "post"),
+        ("/api/v1/reports/{code}/{period}", "get"), ("/api/v1/submissions", "get"), ("/api/v1/submissions/mine", "get"),
+        ("/api/v1/submissions/mine/{code}/{period}", "put"), ("/api/v1/submissions/{submission_id}/review", "post"),
+        ("/api/v1/dashboard", "get")}
     by_name = {op["operationId"].rsplit("_api_", 1)[1]: op for op in staff.values()}
     assert {name: op["x-capability"] for name, op in by_name.items()} == {
         "list_cases": "cases.view", "get_case": "cases.view", "claim_item": "review.work", "renew_item": "review.work",
@@ -338,7 +343,12 @@ def test_the_openapi_document_lists_the_staff_operations_with_their_capability(c
         "assign_item": "review.assign", "list_tasks": "tasks.view", "get_task": "tasks.view",
         "update_task": "tasks.update", "classify_text": "review.work", "list_sources": "monitoring.view",
         "create_source": "monitoring.manage", "get_source": "monitoring.view", "update_source": "monitoring.manage",
-        "check_now": "monitoring.manage", "add_drop": "monitoring.manage", "alerts": "monitoring.view"}
+        "check_now": "monitoring.manage", "add_drop": "monitoring.manage", "alerts": "monitoring.view",
+        "assign_task": "tasks.assign", "attach_to_task": "tasks.update", "list_activities": "activities.view",
+        "create_activity": "activities.record", "list_obstacles": "obstacles.view", "raise_obstacle": "obstacles.raise",
+        "answer_obstacle": "obstacles.answer", "province_report": "reports.view", "list_submissions": "reports.view",
+        "my_submissions": "reports.submit", "save_submission": "reports.submit", "review_submission": "reports.manage",
+        "dashboard": "dashboard.view"}
     assert all(op["summary"] for op in staff.values())
     assert spec["paths"]["/api/v1/reports"]["post"]["security"] == [{"ApiKeyAuth": []}]
 

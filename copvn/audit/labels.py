@@ -84,6 +84,7 @@ ACTIONS = {
     "submission.accept": _("Tiếp nhận báo cáo của đơn vị"),
     "submission.return": _("Trả lại báo cáo của đơn vị"),
     "submission.read": _("Xem báo cáo của đơn vị"),
+    "submission.request": _("Yêu cầu báo cáo đột xuất"),
     "report.generate": _("Tạo báo cáo định kỳ"),
     "reporting.programme_create": _("Thêm chương trình"),
     "reporting.target_create": _("Thêm chỉ tiêu"),

@@ -169,3 +169,8 @@ api.add_router("", tasks_router)
 from copvn.monitoring.api import router as monitoring_router  # noqa: E402
 
 api.add_router("", monitoring_router)
+from copvn.reporting.api import public_router as transparency_router  # noqa: E402
+from copvn.reporting.api import router as reports_router  # noqa: E402
+
+api.add_router("", reports_router)
+api.add_router("", transparency_router)

@@ -55,3 +55,17 @@ class TargetForm(forms.ModelForm):
         if value is not None and not 0 <= value <= 100:
             self.add_error("target_percent", _("Mục tiêu là tỷ lệ từ 0 đến 100 %."))
         return data
+
+
+class AdhocForm(forms.Form):
+    start = forms.DateField(label=_("Số liệu từ ngày"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("đến ngày"), widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(label=_("Hạn nộp"), widget=forms.DateInput(attrs={"type": "date"}))
+    organisations = forms.ModelMultipleChoiceField(label=_("Cơ quan, đơn vị báo cáo"), queryset=None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from copvn.orgs.models import Organisation
+
+        self.fields["organisations"].queryset = Organisation.objects.current().exclude(
+            kind__in=("platform", "isp", "ministry", "school")).order_by("kind", "name")

@@ -114,3 +114,26 @@ def generate(report_type: ReportType, key: str, formats, user=None, *, request=N
                data={"report_type": report_type.code, "period": period.key, "formats": sorted(files),
                      "errors": errors, "reports": data["reports"]["total"], "notices": data["notices"]["sent"]})
     return files, errors, data
+
+
+def request_adhoc(start: dt.date, end: dt.date, deadline: dt.date, organisations, user, *, request=None) -> list:
+    """An ad-hoc report request with its own deadline: an empty draft for each organisation asked."""
+    if end < start:
+        raise ReportRefused(_("Ngày kết thúc phải sau ngày bắt đầu."))
+    if deadline < timezone.localdate():
+        raise ReportRefused(_("Hạn nộp đã qua."))
+    if not organisations:
+        raise ReportRefused(_("Chọn ít nhất một cơ quan, đơn vị."))
+    adhoc = ReportType.objects.get(code="adhoc")
+    key = f"{start.isoformat()}..{end.isoformat()}"
+    made = []
+    with transaction.atomic():
+        for organisation in organisations:
+            submission, created = Submission.objects.get_or_create(
+                report_type=adhoc, period=key, organisation=organisation,
+                defaults={"created_by": user, "deadline": deadline})
+            if created:
+                made.append(submission)
+        record("submission.request", request=request, actor=user,
+               data={"period": key, "deadline": deadline.isoformat(), "organisations": [o.code for o in organisations]})
+    return made

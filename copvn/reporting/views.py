@@ -18,7 +18,7 @@ from copvn.core.access import public, requires, user_can
 from copvn.documents import MEDIA_TYPES
 
 from . import charts, figures, services
-from .forms import ProgrammeForm, ReviewForm, SubmissionForm, TargetForm
+from .forms import AdhocForm, ProgrammeForm, ReviewForm, SubmissionForm, TargetForm
 from .models import Programme, ReportType, Submission, Target
 from .periods import containing, previous
 
@@ -48,8 +48,27 @@ def index(request):
             by.setdefault(s.period, []).append(s)
         types.append({"type": report_type, "periods": [(p, by.get(p.key, []),
                                                          services.deadline_of(report_type, p)) for p in periods]})
-    return render(request, "reporting/index.html", {"types": types,
+    adhoc = Submission.objects.filter(report_type__frequency="adhoc").select_related("organisation")[:200]
+    return render(request, "reporting/index.html", {"types": types, "adhoc": adhoc, "adhoc_form": AdhocForm(),
                                                     "can_manage": user_can(request.user, "reports.manage")})
+
+
+@requires("reports.manage")
+@require_POST
+def adhoc_request(request):
+    form = AdhocForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("reporting:index")
+    data = form.cleaned_data
+    try:
+        made = services.request_adhoc(data["start"], data["end"], data["deadline"], list(data["organisations"]),
+                                      request.user, request=request)
+    except services.ReportRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("Đã yêu cầu %(n)s cơ quan, đơn vị báo cáo đột xuất.") % {"n": len(made)})
+    return redirect("reporting:index")
 
 
 @requires("reports.view")
@@ -110,7 +129,8 @@ def mine(request):
             found = Submission.objects.filter(report_type=report_type, period=period.key,
                                               organisation=request.user.organisation).first()
             rows.append((report_type, period, found, services.deadline_of(report_type, period)))
-    adhoc = Submission.objects.filter(organisation=request.user.organisation, report_type__frequency="adhoc")
+    adhoc = Submission.objects.filter(organisation=request.user.organisation, report_type__frequency="adhoc") \
+        .select_related("report_type")
     return render(request, "reporting/mine.html", {"rows": rows, "adhoc": adhoc})
 
 
