@@ -18,10 +18,17 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from copvn.orgs.models import Organisation
+        from django.conf import settings
 
-        self.fields["organisation"].queryset = Organisation.objects.current().exclude(
-            kind__in=("platform", "isp", "ministry")).order_by("kind", "name")
+        from copvn.orgs.models import Kind, Organisation
+
+        orgs = Organisation.objects.current().exclude(kind__in=("platform", "isp", "ministry", "province")) \
+            .exclude(code=settings.NOTICE_ISSUER).exclude(parent__isnull=True, kind="police").order_by("kind", "name")
+        self.fields["organisation"].queryset = orgs
+        labels, groups = dict(Kind.choices), {}
+        for org in orgs:
+            groups.setdefault(str(labels.get(org.kind, org.kind)), []).append((org.pk, org.name))
+        self.fields["organisation"].choices = [("", "---------"), *groups.items()]
 
 
 class FileForm(forms.Form):

@@ -43,6 +43,11 @@ def update(task: Task, user, state: str, comment: str = "", *, request=None) -> 
     comment = comment.strip()
     if state not in Task.State.values:
         raise TaskRefused(_("Trạng thái không hợp lệ."))
+    if state == Task.State.CANCELLED and task.origin in (Task.Origin.ASSIGNED, Task.Origin.ORDER):
+        from copvn.core.access import user_can
+
+        if user is None or not user_can(user, "tasks.assign"):
+            raise TaskRefused(_("Chỉ sở chủ trì hủy được nhiệm vụ đã giao."))
     with transaction.atomic():
         task = Task.objects.select_for_update().get(pk=task.pk)
         if state != task.state:

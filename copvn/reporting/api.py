@@ -155,4 +155,8 @@ def transparency(request, query: Query[FiguresQuery]):
     period, _organisation, problem = _figures(FiguresQuery(type=query.type, period=query.period))
     if problem:
         return Status(409, {"detail": problem})
+    from django.utils import timezone
+
+    if period.end >= timezone.localdate():
+        return Status(409, {"detail": "the period has not ended: the public figures are of ended periods only"})
     return Status(200, charts.public_tables(figures.compute(period), settings.TRANSPARENCY_MIN_CELL))

@@ -3,6 +3,9 @@ for screen readers and print; and the public page's tables with small counts sup
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
+from copvn.coordination.models import ActivityRecord
 from copvn.intake.models import Channel
 from copvn.referrals.models import Referral
 
@@ -24,18 +27,22 @@ def bars(title: str, rows: list[tuple[str, int]]) -> dict:
 def dashboard(data: dict) -> list[dict]:
     channels = dict(Channel.choices)
     destinations = dict(Referral.Destination.choices)
+    kinds = dict(ActivityRecord.Kind.choices)
     charts = [
-        bars("Phản ánh theo kênh tiếp nhận", sorted(((str(channels.get(k, k)), v)
+        bars(_("Phản ánh theo kênh tiếp nhận"), sorted(((str(channels.get(k, k)), v)
                                                       for k, v in data["reports"]["by_channel"].items()),
                                                      key=lambda r: -r[1])),
-        bars("Yêu cầu gỡ bỏ đã gửi theo nhà cung cấp", [(r["group"], r["sent"]) for r in data["notices"]["rows"]]),
-        bars("Nội dung đã xác minh gỡ bỏ theo nhà cung cấp",
+        bars(_("Yêu cầu gỡ bỏ đã gửi theo nhà cung cấp"), [(r["group"], r["sent"]) for r in data["notices"]["rows"]]),
+        bars(_("Nội dung đã xác minh gỡ bỏ theo nhà cung cấp"),
              [(r["group"], r["removed"]) for r in data["notices"]["rows"]]),
-        bars("Hồ sơ chuyển theo nơi nhận", [(str(destinations.get(d, d)), sum(row.values()))
+        bars(_("Hồ sơ chuyển theo nơi nhận"), [(str(destinations.get(d, d)), sum(row.values()))
                                             for d, row in sorted(data["referrals"]["by_destination_outcome"].items())]),
-        bars("Chỉ tiêu: tỷ lệ đạt được (%)", [(t["name"][:60], t["achieved_percent"] or 0) for t in data["targets"]]),
+        bars(_("Chỉ tiêu: tỷ lệ đạt được (%)"), [(t["name"], t["achieved_percent"] or 0) for t in data["targets"]]),
+        bars(_("Hoạt động theo loại (số hoạt động)"), [(str(kinds.get(k, k)), v["records"])
+                                                       for k, v in sorted(data["activities"].items())]),
     ]
-    return charts
+    return [c for c in charts if c["rows"]]
+
 
 
 def suppressed(value: int, k: int) -> str:
@@ -45,18 +52,33 @@ def suppressed(value: int, k: int) -> str:
     return f"{value:,}".replace(",", ".")
 
 
+def with_total(items: list[tuple[str, int]], k: int, total_label: str) -> list[list[str]]:
+    """Rows of a table with its total, small counts suppressed. When exactly one row is suppressed, the total
+    would give it away: the next smallest row is suppressed too (complementary suppression)."""
+    shown = [[label, suppressed(n, k)] for label, n in items]
+    small = [i for i, (_l, n) in enumerate(items) if n and n < k]
+    if len(small) == 1:
+        others = sorted((n, i) for i, (_l, n) in enumerate(items) if i not in small and n)
+        if others:
+            shown[others[0][1]][1] = f"≥ {k}" if others[0][0] >= k else shown[others[0][1]][1]
+    total = sum(n for _l, n in items)
+    return shown + [[total_label, suppressed(total, k)]]
+
+
 def public_tables(data: dict, k: int) -> list[dict]:
     channels = dict(Channel.choices)
     destinations = dict(Referral.Destination.choices)
     nt = data["notices"]
+    hidden = _("không công bố (ít hơn %(k)s)") % {"k": k}
+    median = hidden if nt["median_hours"] is None or nt["removed"] < k else \
+        f"{nt['median_hours']:.1f}".replace(".", ",")
     return [
         {"title": "Phản ánh đã tiếp nhận", "header": ["Kênh", "Số phản ánh"],
-         "rows": [[str(channels.get(c, c)), suppressed(n, k)] for c, n in sorted(data["reports"]["by_channel"].items())]
-         + [["Tổng", suppressed(data["reports"]["total"], k)]]},
+         "rows": with_total([(str(channels.get(c, c)), n) for c, n in sorted(data["reports"]["by_channel"].items())],
+                            k, "Tổng")},
         {"title": "Yêu cầu gỡ bỏ", "header": ["Chỉ số", "Giá trị"],
          "rows": [["Yêu cầu đã gửi", suppressed(nt["sent"], k)], ["Nội dung đã xác minh gỡ bỏ", suppressed(nt["removed"], k)],
-                  ["Thời gian gỡ bỏ trung vị (giờ)", "—" if nt["median_hours"] is None or nt["removed"] < k
-                   else f"{nt['median_hours']:.1f}".replace(".", ",")]]},
+                  ["Thời gian gỡ bỏ trung vị (giờ)", median]]},
         {"title": "Hồ sơ chuyển cơ quan chức năng", "header": ["Nơi nhận", "Số hồ sơ"],
          "rows": [[str(destinations.get(d, d)), suppressed(sum(row.values()), k)]
                   for d, row in sorted(data["referrals"]["by_destination_outcome"].items())]},

@@ -22,9 +22,6 @@ from copvn.takedowns.letters import place_of
 from .periods import Period
 
 FORMATS = ("docx", "pdf", "xlsx")
-KIND_NAMES = {"awareness": "tuyên truyền", "training": "tập huấn", "press": "tin, bài trên báo chí",
-              "school": "chương trình tại trường học", "victim_support": "hỗ trợ trẻ em",
-              "inspection": "thanh tra, kiểm tra"}
 
 
 class ReportRefused(ValueError):
@@ -60,6 +57,19 @@ def _percent(value) -> str:
     return "—" if value is None else f"{value:.1f}".replace(".", ",") + " %"
 
 
+def _achieved(t: dict) -> str:
+    if t["achieved_percent"] is None:
+        return "Chưa tính được (chưa có tổng số cần đạt)"
+    return f"{_percent(t['achieved_percent'])} ({_n(t['numerator'])}/{_n(t['denominator'])})"
+
+
+def _removal_times(nt: dict) -> str:
+    if nt["median_hours"] is None:
+        return "chưa có nội dung nào được xác minh gỡ bỏ"
+    return (f"thời gian từ khi gửi yêu cầu đến khi xác minh gỡ bỏ: trung vị {_hours(nt['median_hours'])} giờ, "
+            f"phân vị 90 {_hours(nt['p90_hours'])} giờ")
+
+
 def body(figures: dict, submissions: Iterable = ()) -> list:
     r, c, nt, ref, cons = (figures[k] for k in ("reports", "cases", "notices", "referrals", "consent"))
     acts, obstacles, tasks = figures["activities"], figures["obstacles"], figures["tasks"]
@@ -78,17 +88,18 @@ def body(figures: dict, submissions: Iterable = ()) -> list:
         Paragraph(f"Tổ chức {act('awareness', 'records')} hoạt động tuyên truyền và {act('training', 'records')} lớp "
                   f"tập huấn với {_n(acts.get('awareness', {}).get('people_reached', 0) + acts.get('training', {}).get('people_reached', 0))} "
                   f"lượt người tham gia; {act('school', 'records')} chương trình giáo dục an toàn trên môi trường mạng "
-                  f"tại {act('school', 'schools')} trường học."),
+                  f"tại {act('school', 'schools')} trường học với {act('school', 'people_reached')} lượt học sinh."),
         Heading("Giám sát, phát hiện, xử lý thông tin có hại cho trẻ em", level=2),
         Paragraph(f"Tiếp nhận {_n(r['total'])} phản ánh, mở {_n(c['opened'])} vụ việc ({_n(c['urgent'])} vụ việc khẩn "
                   f"cấp); xác minh, kết luận {_n(c['decided'])} vụ việc, trong đó {_n(c['decided_harmful'])} vụ việc có "
                   f"nội dung có hại. Gửi {_n(nt['sent'])} yêu cầu gỡ bỏ; {_n(nt['removed'])} nội dung đã được xác minh "
-                  f"gỡ bỏ; thời gian gỡ bỏ trung vị {_hours(nt['median_hours'])} giờ, phân vị 90 "
-                  f"{_hours(nt['p90_hours'])} giờ; {_n(nt['overdue'])} yêu cầu quá hạn."),
+                  f"gỡ bỏ; {_removal_times(nt)}; {_n(nt['overdue'])} yêu cầu quá hạn."),
         Heading("Hỗ trợ, can thiệp cho trẻ em", level=2),
-        Paragraph(f"Chuyển {_n(ref['total'])} hồ sơ tới cơ quan công an, Tổng đài 111, cán bộ cấp xã và nhà trường; "
-                  f"hỗ trợ {act('victim_support', 'children_supported')} trẻ em trên "
-                  f"{act('victim_support', 'support_requests')} trẻ em đề nghị hỗ trợ."),
+        Paragraph(f"Chuyển {_n(ref['total'])} hồ sơ tới cơ quan công an, Tổng đài 111, cán bộ cấp xã và nhà trường. "
+                  + (f"Hỗ trợ, can thiệp cho {act('victim_support', 'children_supported')} trẻ em trong số "
+                     f"{act('victim_support', 'support_requests')} trẻ em đề nghị hỗ trợ."
+                     if acts.get("victim_support", {}).get("support_requests") else
+                     "Không có trẻ em đề nghị hỗ trợ được ghi nhận trong kỳ.")),
         Heading("Bảo vệ thông tin bí mật đời sống riêng tư của trẻ em trên báo chí", level=2),
         Paragraph(f"Các cơ quan báo chí lập {_n(cons['records'])} hồ sơ đồng ý công bố thông tin trẻ em, "
                   f"{_n(cons['withdrawals'])} hồ sơ bị rút lại; lưu {_n(cons['checks'])} lượt kiểm tra trước khi đăng, "
@@ -101,9 +112,8 @@ def body(figures: dict, submissions: Iterable = ()) -> list:
                   "vi phạm."),
         Heading("Kết quả thực hiện các chỉ tiêu", level=2),
         Table(["Chỉ tiêu", "Mục tiêu", "Đạt được"],
-              [[t["name"], _percent(t["target_percent"]),
-                f"{_percent(t['achieved_percent'])} ({_n(t['numerator'])}/{_n(t['denominator'])})"]
-               for t in figures["targets"]] or [["—", "—", "—"]], widths=[105, 25, 35]),
+              [[t["name"], _percent(t["target_percent"]), _achieved(t)] for t in figures["targets"]]
+              or [["Không có chỉ tiêu của chương trình trong kỳ", "—", "—"]], widths=[105, 25, 35]),
         Heading("Đánh giá"),
         Paragraph(f"Khó khăn, vướng mắc các đơn vị phản ánh: {_n(obstacles['open'])} chưa được trả lời, "
                   f"{_n(obstacles['answered'])} đã được trả lời trong kỳ."),
@@ -111,6 +121,9 @@ def body(figures: dict, submissions: Iterable = ()) -> list:
     blocks += [Paragraph(f"{o['organisation']}: {o['title']}"
                          + (f" — Trả lời: {o['answer']}" if o["answer"] else " — Đang xem xét."))
                for o in obstacles["items"]]
+    accepted = [s for s in submissions if s.state == "accepted"]
+    blocks += [Paragraph(f"{s.organisation.name} báo cáo khó khăn, vướng mắc: {s.obstacles}") for s in accepted
+               if s.obstacles.strip()]
     blocks += _from_agencies(submissions)
     return blocks
 
@@ -166,9 +179,14 @@ def annex(report_type, period: Period, figures: dict) -> bytes:
     book = Workbook()
     book.remove(book.active)
     title = f"{report_type.name} — {period.label_vi} ({period.span_vi})"
+    from copvn.coordination.models import ActivityRecord
+    from copvn.taxonomy.models import Category
+
     reports = figures["reports"]["by_channel_category"]
     codes = sorted({code for row in reports.values() for code in row})
-    _sheet(book, "Phản ánh", title, ["Kênh tiếp nhận", *codes, "Tổng (lượt phản ánh)"],
+    names = dict(Category.objects.values_list("code", "name_vi"))
+    _sheet(book, "Phản ánh", title, ["Kênh tiếp nhận", *[f"{names.get(c, 'Chưa xác định danh mục')} ({c})" for c in codes],
+                                    "Tổng (lượt phản ánh)"],
            [[str(CHANNELS.get(ch, ch)), *[row.get(code, 0) for code in codes],
              figures["reports"]["by_channel"].get(ch, 0)] for ch, row in sorted(reports.items())])
     nt = figures["notices"]
@@ -195,7 +213,7 @@ def annex(report_type, period: Period, figures: dict) -> bytes:
     _sheet(book, "Hoạt động", title, ["Loại hoạt động", "Số hoạt động", "Người tham gia", "Trường", "Tin, bài",
                                       "Phút phát sóng", "Trẻ được hỗ trợ", "Trẻ đề nghị hỗ trợ", "Vi phạm phát hiện",
                                       "Vi phạm đã xử lý"],
-           [[KIND_NAMES.get(k, k), *[v[f] for f in ("records", "people_reached", "schools", "articles",
+           [[str(dict(ActivityRecord.Kind.choices).get(k, k)), *[v[f] for f in ("records", "people_reached", "schools", "articles",
                                                      "airtime_minutes", "children_supported", "support_requests",
                                                      "violations_found", "violations_handled")]]
             for k, v in sorted(acts.items())])

@@ -48,17 +48,18 @@ class Window:
 def compute(period: Period, organisation=None) -> dict:
     w = Window.of(period)
     org_id = getattr(organisation, "pk", None)
+    sent = notices(w, org_id)
     return {
         "period": {"key": period.key, "frequency": period.frequency, "start": period.start.isoformat(),
                    "end": period.end.isoformat(), "label": period.label_vi},
         "organisation": getattr(organisation, "code", None),
         "reports": reports(w),
         "cases": cases(w),
-        "notices": notices(w, org_id),
+        "notices": sent,
         "referrals": referrals(w, org_id),
         "consent": consent(w, org_id),
         "activities": activities(w, org_id),
-        "targets": targets(w, org_id),
+        "targets": targets(w, org_id, sent),
         "obstacles": obstacles(w, org_id),
         "tasks": tasks(w, org_id),
     }
@@ -66,20 +67,33 @@ def compute(period: Period, organisation=None) -> dict:
 
 def reports(w: Window) -> dict:
     """Reports received, by channel and by the categories of their case (a case in two categories counts in
-    both; one in none under "—")."""
+    both; one in none under "—"). Two grouped scans of the (received_at, channel, case) index; category codes
+    are looked up afterwards rather than joined."""
+    from django.db import connection
+
+    from copvn.taxonomy.models import Category
+
     received = Report.objects.filter(received_at__gte=w.since, received_at__lt=w.until)
     by_channel = dict(received.values_list("channel").annotate(n=Count("pk")).values_list("channel", "n"))
-    pairs = received.values_list("channel", "case__categories__code").annotate(n=Count("pk", distinct=True))
+    sql = ("SELECT r.channel, cc.category_id, COUNT(*) FROM intake_report r "
+           "LEFT JOIN cases_case_categories cc ON cc.case_id = r.case_id "
+           "WHERE r.received_at >= %s AND r.received_at < %s GROUP BY r.channel, cc.category_id")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [w.since, w.until])
+        rows = cursor.fetchall()
+    codes = dict(Category.objects.values_list("pk", "code"))
     table: dict[str, dict[str, int]] = {}
-    for channel, code, n in pairs.values_list("channel", "case__categories__code", "n"):
-        table.setdefault(channel, {})[code or NO_CATEGORY] = n
-    return {"total": received.count(), "by_channel": by_channel, "by_channel_category": table}
+    for channel, category_id, n in rows:
+        code = codes.get(category_id, NO_CATEGORY)
+        table.setdefault(channel, {})[code] = table.get(channel, {}).get(code, 0) + n
+    return {"total": sum(by_channel.values()), "by_channel": by_channel, "by_channel_category": table}
 
 
 def cases(w: Window) -> dict:
-    opened = Case.objects.filter(received_at__gte=w.since, received_at__lt=w.until)
+    opened = Case.objects.filter(received_at__gte=w.since, received_at__lt=w.until) \
+        .aggregate(n=Count("pk"), urgent=Count("pk", filter=Q(urgent=True)))
     decided = Decision.objects.filter(decided_at__gte=w.since, decided_at__lt=w.until, supersedes__isnull=True)
-    return {"opened": opened.count(), "urgent": opened.filter(urgent=True).count(),
+    return {"opened": opened["n"], "urgent": opened["urgent"],
             "decided": decided.values("case").distinct().count(),
             "decided_harmful": decided.filter(harmful=True).values("case").distinct().count()}
 
@@ -135,14 +149,18 @@ def activities(w: Window, organisation_id: int | None) -> dict:
     return out
 
 
-def targets(w: Window, organisation_id: int | None) -> list[dict]:
-    """The targets whose period overlaps this one, each with what was achieved in this period."""
+def targets(w: Window, organisation_id: int | None, sent: dict | None = None) -> list[dict]:
+    """The targets whose period overlaps this one, each with what was achieved in this period (`sent`: the
+    period's notice figures, when already computed)."""
     live = Target.objects.filter(period_start__lte=w.period.end, period_end__gte=w.period.start) \
         .select_related("programme")
     done = activities(w, organisation_id)
     out = []
     for target in live:
-        numerator, denominator = INDICATORS.get(target.indicator, _unknown)(w, done, organisation_id)
+        numerator, denominator = INDICATORS.get(target.indicator, _unknown)(w, done, organisation_id, sent)
+        if target.denominator:  # the programme's own total (the province's schools, say) when it gives one
+            denominator = target.denominator
+            numerator = min(numerator, denominator)
         achieved = None if not denominator else round(100 * numerator / denominator, 1)
         out.append({"programme": target.programme.name, "indicator": target.indicator, "name": target.name,
                     "target_percent": float(Decimal(target.target_percent)), "achieved_percent": achieved,
@@ -150,7 +168,7 @@ def targets(w: Window, organisation_id: int | None) -> list[dict]:
     return out
 
 
-def _schools(w: Window, done: dict, _org) -> tuple[int, int]:
+def _schools(w: Window, done: dict, _org, _sent) -> tuple[int, int]:
     """Schools and child-care facilities that ran online-safety education (school programmes' "schools"),
     against the schools in the registry on the period's last day."""
     from copvn.orgs.models import Organisation
@@ -160,7 +178,7 @@ def _schools(w: Window, done: dict, _org) -> tuple[int, int]:
     return min(ran, registered) if registered else ran, registered
 
 
-def _victims(w: Window, done: dict, org) -> tuple[int, int]:
+def _victims(w: Window, done: dict, org, _sent) -> tuple[int, int]:
     """Children supported against children who asked: support records, and referrals to 111, a commune or a
     school (an outcome of "supported" counts as supported)."""
     support = done.get(ActivityRecord.Kind.VICTIM_SUPPORT, {})
@@ -172,16 +190,16 @@ def _victims(w: Window, done: dict, org) -> tuple[int, int]:
     return support.get("children_supported", 0) + counts["ok"], support.get("support_requests", 0) + counts["all"]
 
 
-def _violations(w: Window, done: dict, org) -> tuple[int, int]:
+def _violations(w: Window, done: dict, org, sent) -> tuple[int, int]:
     """Violations handled against found: inspections' own figures, and takedown notices (verified removed
     against sent)."""
     inspection = done.get(ActivityRecord.Kind.INSPECTION, {})
-    whole = _whole_notices(w, org)
+    whole = sent or _whole_notices(w, org)
     return (inspection.get("violations_handled", 0) + whole["removed"],
             inspection.get("violations_found", 0) + whole["sent"])
 
 
-def _unknown(_w, _done, _org) -> tuple[int, int]:
+def _unknown(_w, _done, _org, _sent) -> tuple[int, int]:
     return 0, 0
 
 

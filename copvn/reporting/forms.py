@@ -33,7 +33,7 @@ class ProgrammeForm(forms.ModelForm):
 class TargetForm(forms.ModelForm):
     class Meta:
         model = Target
-        fields = ["programme", "indicator", "name", "target_percent", "period_start", "period_end"]
+        fields = ["programme", "indicator", "name", "target_percent", "denominator", "period_start", "period_end"]
         widgets = {"period_start": forms.DateInput(attrs={"type": "date"}),
                    "period_end": forms.DateInput(attrs={"type": "date"})}
 

@@ -7,8 +7,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .periods import FREQUENCIES
-
 
 class ReportType(models.Model):
     """A kind of report, as data: its frequency (the Decree 09 periods), the days after a period's end by which
@@ -16,7 +14,9 @@ class ReportType(models.Model):
 
     code = models.SlugField(_("mã"), max_length=40, unique=True)
     name = models.CharField(_("tên báo cáo"), max_length=200)
-    frequency = models.CharField(_("kỳ báo cáo"), max_length=12, choices=[(f, f) for f in FREQUENCIES])
+    frequency = models.CharField(_("kỳ báo cáo"), max_length=12, choices=[
+        ("monthly", _("Hằng tháng")), ("six-monthly", _("6 tháng")), ("annual", _("Hằng năm")),
+        ("adhoc", _("Đột xuất"))])
     submit_days = models.PositiveSmallIntegerField(_("hạn nộp của đơn vị (ngày sau kỳ)"), default=3)
     consolidate_days = models.PositiveSmallIntegerField(_("hạn tổng hợp (ngày sau kỳ)"), default=5)
     active = models.BooleanField(default=True)
@@ -29,11 +29,11 @@ class ReportType(models.Model):
 
 
 class Programme(models.Model):
-    code = models.SlugField(max_length=40, unique=True)
+    code = models.SlugField(_("mã"), max_length=40, unique=True)
     name = models.CharField(_("chương trình"), max_length=300)
     decision = models.CharField(_("văn bản phê duyệt"), max_length=200, blank=True)
-    start = models.DateField()
-    end = models.DateField()
+    start = models.DateField(_("từ ngày"))
+    end = models.DateField(_("đến ngày"))
 
     class Meta:
         ordering = ["start"]
@@ -46,10 +46,14 @@ class Target(models.Model):
     """A programme's target for a period, as data; what was achieved is computed from the records
     (copvn.reporting.figures.INDICATORS names how)."""
 
-    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="targets")
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="targets",
+                                  verbose_name=_("chương trình"))
     indicator = models.CharField(_("chỉ tiêu"), max_length=40)
     name = models.CharField(_("nội dung chỉ tiêu"), max_length=400)
     target_percent = models.DecimalField(_("mục tiêu (%)"), max_digits=5, decimal_places=1)
+    denominator = models.PositiveIntegerField(
+        _("tổng số cần đạt"), null=True, blank=True,
+        help_text=_("Ví dụ số trường học, cơ sở trợ giúp xã hội của tỉnh; để trống: tính từ danh mục cơ quan, hồ sơ."))
     period_start = models.DateField(_("từ ngày"))
     period_end = models.DateField(_("đến ngày"))
 

@@ -25,6 +25,16 @@ from .periods import containing, previous
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def grouped(organisations) -> list[tuple[str, list]]:
+    """Organisations by kind, for a select with groups."""
+    from copvn.orgs.models import Kind
+
+    labels, groups = dict(Kind.choices), {}
+    for org in organisations:
+        groups.setdefault(str(labels.get(org.kind, org.kind)), []).append(org)
+    return list(groups.items())
+
+
 def recent_periods(report_type: ReportType, count: int = 6) -> list:
     """The last `count` periods that have ended (newest first); none for ad hoc types."""
     if report_type.frequency == "adhoc":
@@ -44,7 +54,8 @@ def index(request):
         periods = recent_periods(report_type, 3 if report_type.frequency != "monthly" else 6)
         keys = [p.key for p in periods]
         by = {}
-        for s in Submission.objects.filter(report_type=report_type, period__in=keys).select_related("organisation"):
+        for s in Submission.objects.filter(report_type=report_type, period__in=keys).exclude(
+                state=Submission.State.DRAFT).select_related("organisation"):
             by.setdefault(s.period, []).append(s)
         types.append({"type": report_type, "periods": [(p, by.get(p.key, []),
                                                          services.deadline_of(report_type, p)) for p in periods]})
@@ -96,7 +107,23 @@ def submission_detail(request, pk):
         record("submission.read", request=request, obj=submission)
     can_review = user_can(request.user, "reports.manage") and submission.state == Submission.State.SUBMITTED
     return render(request, "reporting/submission.html", {"submission": submission, "can_review": can_review,
-                                                         "form": ReviewForm(), "edit": False})
+                                                         "form": ReviewForm(), "edit": False,
+                                                         "period_label": _label(submission)})
+
+
+def _label(submission) -> str:
+    try:
+        period = services.period_of(submission.report_type, submission.period)
+    except services.ReportRefused:
+        return submission.period
+    return f"{period.label_vi} ({period.span_vi})"
+
+
+def _own_activities(own: dict) -> list:
+    from copvn.coordination.models import ActivityRecord
+
+    kinds = dict(ActivityRecord.Kind.choices)
+    return [(kinds.get(k, k), row) for k, row in sorted(own["activities"].items())]
 
 
 @requires("reports.manage")
@@ -131,7 +158,7 @@ def mine(request):
             rows.append((report_type, period, found, services.deadline_of(report_type, period)))
     adhoc = Submission.objects.filter(organisation=request.user.organisation, report_type__frequency="adhoc") \
         .select_related("report_type")
-    return render(request, "reporting/mine.html", {"rows": rows, "adhoc": adhoc})
+    return render(request, "reporting/mine.html", {"rows": rows, "adhoc": adhoc, "today": timezone.localdate()})
 
 
 @requires("reports.submit")
@@ -167,7 +194,7 @@ def edit(request, code, period):
     own = figures.compute(span, organisation)
     return render(request, "reporting/submission.html", {
         "submission": submission, "form": form, "edit": editable, "report_type": report_type, "period": span,
-        "own": own})
+        "own": own, "own_activities": _own_activities(own), "period_label": f"{span.label_vi} ({span.span_vi})"})
 
 
 # ---------------------------------------------------------------------------------------------- targets
@@ -198,17 +225,20 @@ def targets(request):
 
 # --------------------------------------------------------------------------------------------- dashboards
 
-def _period_from(request):
+def _period_from(request, ended_only: bool = False):
+    """The report type and period asked for; a period that does not fit the type (the type was changed in the
+    form) or, with `ended_only`, has not ended, becomes the latest ended one."""
     code = request.GET.get("type", "monthly")
     report_type = ReportType.objects.filter(code=code).exclude(frequency="adhoc").first() or \
         ReportType.objects.filter(code="monthly").first() or ReportType(code="monthly", name="", frequency="monthly")
-    periods = recent_periods(report_type, 12)
-    key = request.GET.get("period") or (periods[0].key if periods else "")
+    periods = recent_periods(report_type, {"monthly": 12, "six-monthly": 6}.get(report_type.frequency, 5))
+    latest = periods[0]
     try:
-        period = services.period_of(report_type, key)
-    except services.ReportRefused as refused:
-        messages.error(request, str(refused))
-        period = periods[0]
+        period = services.period_of(report_type, request.GET.get("period") or latest.key)
+    except services.ReportRefused:
+        period = latest
+    if ended_only and period.end >= timezone.localdate():
+        period = latest
     return report_type, period, periods
 
 
@@ -226,14 +256,14 @@ def dashboard(request):
     return render(request, "reporting/dashboard.html", {
         "data": data, "period": period, "periods": periods, "report_type": report_type,
         "types": ReportType.objects.exclude(frequency="adhoc"), "organisation": organisation,
-        "organisations": Organisation.objects.as_of(period.end).order_by("kind", "name"),
+        "organisations": grouped(Organisation.objects.as_of(period.end).order_by("kind", "name")),
         "charts": charts.dashboard(data)})
 
 
 @public
 def transparency(request):
     """Aggregates only, for everyone: counts below COPVN_TRANSPARENCY_MIN_CELL shown as "< k"."""
-    report_type, period, periods = _period_from(request)
+    report_type, period, periods = _period_from(request, ended_only=True)
     data = figures.compute(period)
     return render(request, "reporting/transparency.html", {
         "period": period, "periods": periods, "report_type": report_type,
