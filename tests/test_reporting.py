@@ -335,3 +335,21 @@ def test_an_adhoc_request_carries_its_own_deadline_and_the_agency_finds_it(provi
     assert "Báo cáo đột xuất" in page and deadline.strftime("%d/%m/%Y") in page
     edit = client.get("/reports/mine/adhoc/2026-11-01..2026-11-20/")
     assert edit.status_code == 200
+
+
+def test_complementary_suppression_never_lets_the_total_give_one_small_count_away():
+    from copvn.reporting.charts import with_total
+
+    rows = with_total([("Web", 12), ("Tổng đài 111", 2), ("Cơ quan", 7)], 5, "Tổng")
+    assert rows == [["Web", "12"], ["Tổng đài 111", "< 5"], ["Cơ quan", "≥ 5"], ["Tổng", "21"]]
+    two_small = with_total([("Web", 12), ("Tổng đài 111", 2), ("Cơ quan", 3)], 5, "Tổng")
+    assert two_small[1][1] == two_small[2][1] == "< 5" and two_small[0][1] == "12"
+    assert with_total([("Web", 0), ("Tổng đài 111", 9)], 5, "Tổng")[0] == ["Web", "0"]
+
+
+def test_the_public_page_shows_ended_periods_only(db, client):
+    current = containing("monthly", timezone.localdate())
+    page = client.get(f"/transparency/?type=monthly&period={current.key}").content.decode()
+    assert previous(current).span_vi in page and current.span_vi not in page
+    assert client.get(f"/api/v1/transparency?type=monthly&period={current.key}").status_code == 409
+    assert client.get("/transparency/?type=annual&period=2026-11").status_code == 200  # the latest year instead
