@@ -243,7 +243,7 @@ def test_the_dashboard_and_the_public_page_show_the_same_figures_with_small_coun
     settings.TRANSPARENCY_MIN_CELL = 3
     signed_in(make_user("lead_officer"))
     page = client.get("/reports/dashboard/?type=monthly&period=2026-11").content.decode()
-    assert "<caption>Phản ánh theo kênh tiếp nhận</caption>" in page and "<svg" in page
+    assert "Phản ánh theo kênh tiếp nhận — bảng số liệu</caption>" in page and "<svg" in page
     client.logout()
     public = client.get("/transparency/?type=monthly&period=2026-11").content.decode()
     assert "&lt; 3" in public  # hotline 111: 1 report
