@@ -186,3 +186,12 @@ def make_case(db):
         return report.case
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The public page caches its tables: no test sees another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

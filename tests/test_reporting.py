@@ -353,3 +353,9 @@ def test_the_public_page_shows_ended_periods_only(db, client):
     assert previous(current).span_vi[1:] in page and current.span_vi[1:] not in page  # "Từ ngày …", capitalised
     assert client.get(f"/api/v1/transparency?type=monthly&period={current.key}").status_code == 409
     assert client.get("/transparency/?type=annual&period=2026-11").status_code == 200  # the latest year instead
+
+
+def test_an_agency_cannot_open_an_adhoc_report_nobody_asked_for(province):
+    adhoc = ReportType.objects.get(code="adhoc")
+    with pytest.raises(services.ReportRefused, match="chưa yêu cầu"):
+        services.save_draft(adhoc, "2026-11-01..2026-11-05", province.organisation, province, {"results": "x"})

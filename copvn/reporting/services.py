@@ -50,6 +50,9 @@ def save_draft(report_type: ReportType, key: str, organisation, user, texts: dic
                request=None) -> Submission:
     """The agency's draft for the period (made, or changed while a draft or returned)."""
     period = period_of(report_type, key)
+    if report_type.frequency == "adhoc" and not Submission.objects.filter(
+            report_type=report_type, period=period.key, organisation=organisation).exists():
+        raise ReportRefused(_("Sở chủ trì chưa yêu cầu báo cáo đột xuất cho kỳ này."))
     with transaction.atomic():
         submission, created = Submission.objects.select_for_update().get_or_create(
             report_type=report_type, period=period.key, organisation=organisation,

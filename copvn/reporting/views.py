@@ -263,9 +263,13 @@ def dashboard(request):
 @public
 def transparency(request):
     """Aggregates only, for everyone: counts below COPVN_TRANSPARENCY_MIN_CELL shown as "< k"."""
+    from django.core.cache import cache
+
     report_type, period, periods = _period_from(request, ended_only=True)
-    data = figures.compute(period)
+    k = settings.TRANSPARENCY_MIN_CELL
+    # Anyone may ask, and an ended period's aggregates change only with late entries: kept ten minutes.
+    tables = cache.get_or_set(f"transparency:{report_type.code}:{period.key}:{k}:{request.LANGUAGE_CODE}",
+                              lambda: charts.public_tables(figures.compute(period), k), 600)
     return render(request, "reporting/transparency.html", {
         "period": period, "periods": periods, "report_type": report_type,
-        "types": ReportType.objects.exclude(frequency="adhoc"),
-        "tables": charts.public_tables(data, settings.TRANSPARENCY_MIN_CELL), "k": settings.TRANSPARENCY_MIN_CELL})
+        "types": ReportType.objects.exclude(frequency="adhoc"), "tables": tables, "k": k})
