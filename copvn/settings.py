@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "copvn.core.headers.SecurityHeadersMiddleware",
+    "copvn.core.filters.NulRefusedMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "copvn.core.language.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

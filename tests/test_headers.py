@@ -40,3 +40,12 @@ def test_hsts_is_sent_over_https_in_production(client, db, settings):
     settings.SECURE_HSTS_SECONDS = 31_536_000
     answer = client.get("/login/", secure=True)
     assert answer["Strict-Transport-Security"] == "max-age=31536000"
+
+
+def test_a_nul_character_in_a_parameter_or_the_path_is_refused_before_any_view(client, db):
+    for path in ("/api/v1/notices?state=%00x", "/tasks/?state=a%00", "/transparency/?period=2026%0011",
+                 "/api/v1/reports/monthly/2026%0011"):
+        response = client.get(path)
+        assert response.status_code == 400, path
+        assert "NUL" in response.content.decode()
+    assert client.get("/transparency/").status_code == 200

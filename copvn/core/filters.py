@@ -16,3 +16,19 @@ def whole_number(value: str, maximum: int) -> int | None:
         return None
     number = int(value)
     return number if number <= maximum else None
+
+
+class NulRefusedMiddleware:
+    """A NUL character in the path or a query parameter is refused (400) before any view: PostgreSQL cannot
+    compare text with one, so a filter given it would fail as a server error instead of saying what is wrong."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.http import HttpResponseBadRequest
+
+        if "\x00" in request.path or any("\x00" in value for _key, values in request.GET.lists() for value in values):
+            return HttpResponseBadRequest("Đường dẫn hoặc tham số có ký tự NUL. / The path or a parameter holds a NUL "
+                                          "character.", content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
